@@ -1,0 +1,20 @@
+namespace Dashboard.Server.Ingest.Syslog;
+
+/// <summary>A memory event found in kernel or systemd-oomd messages.</summary>
+public sealed record HostEvent(
+    DateTime TimeUtc,
+    string Kind,
+    int? Pid,
+    string? Process,
+    int? Score,
+    long? TotalVmKb,
+    long? AnonRssKb,
+    string Message);
+
+public static class HostEventKinds
+{
+    public const string OomKill = "oom-kill";
+    public const string OomInvoked = "oom-invoked";
+    public const string OomdKill = "oomd-kill";
+    public const string AllocFailure = "alloc-failure";
+}
