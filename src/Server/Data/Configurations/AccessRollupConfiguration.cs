@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Dashboard.Server.Data.Configurations;
+
+internal sealed class AccessMinuteConfiguration : IEntityTypeConfiguration<AccessMinute>
+{
+    public void Configure(EntityTypeBuilder<AccessMinute> builder) => AccessRollupShape.Configure(builder, "access_minute", "minute");
+}
+
+internal sealed class AccessHourConfiguration : IEntityTypeConfiguration<AccessHour>
+{
+    public void Configure(EntityTypeBuilder<AccessHour> builder) => AccessRollupShape.Configure(builder, "access_hour", "hour");
+}
+
+internal static class AccessRollupShape
+{
+    public static void Configure<T>(EntityTypeBuilder<T> builder, string table, string bucketColumn) where T : AccessRollup
+    {
+        builder.ToTable(table);
+        builder.Property(r => r.Bucket).HasColumnName(bucketColumn);
+        // EF cannot key on IPAddress; the migration adds the primary key (host_id, bucket, client_ip) in SQL.
+        builder.HasNoKey();
+        // One IP's timeline across hosts (the drill-down) reads by ip first.
+        builder.HasIndex(r => new { r.ClientIp, r.Bucket });
+        builder.HasOne<Host>().WithMany().HasForeignKey(r => r.HostId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AccessHostMinuteConfiguration : IEntityTypeConfiguration<AccessHostMinute>
+{
+    public void Configure(EntityTypeBuilder<AccessHostMinute> builder)
+    {
+        builder.ToTable("access_host_minute");
+        builder.HasKey(r => new { r.HostId, r.Minute });
+        builder.HasIndex(r => r.Minute);
+        builder.HasOne<Host>().WithMany().HasForeignKey(r => r.HostId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

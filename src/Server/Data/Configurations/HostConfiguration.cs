@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Dashboard.Server.Data.Configurations;
+
+internal sealed class HostConfiguration : IEntityTypeConfiguration<Host>
+{
+    public void Configure(EntityTypeBuilder<Host> builder)
+    {
+        builder.ToTable("hosts");
+        builder.HasIndex(h => h.Name).IsUnique();
+        builder.Property(h => h.Name).HasMaxLength(253);
+    }
+}
+
+internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
+{
+    public void Configure(EntityTypeBuilder<ApiToken> builder)
+    {
+        builder.ToTable("api_tokens");
+        builder.HasIndex(t => t.TokenHash).IsUnique();
+        builder.HasIndex(t => new { t.Kind, t.Name });
+        builder.HasOne(t => t.Host).WithMany().HasForeignKey(t => t.HostId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Dashboard.Server.Data.Configurations;
+
+internal sealed class MemorySampleConfiguration : IEntityTypeConfiguration<MemorySampleRow>
+{
+    public void Configure(EntityTypeBuilder<MemorySampleRow> builder)
+    {
+        builder.ToTable("memory_samples");
+        // A resent sample is the same sample: the key makes a retry a no-op.
+        builder.HasKey(s => new { s.HostId, s.Time });
+        builder.HasIndex(s => s.Time);
+        builder.HasOne<Host>().WithMany().HasForeignKey(s => s.HostId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class HostEventConfiguration : IEntityTypeConfiguration<HostEventRow>
+{
+    public void Configure(EntityTypeBuilder<HostEventRow> builder)
+    {
+        builder.ToTable("host_events");
+        builder.HasIndex(e => e.Time);
+        builder.HasIndex(e => new { e.HostId, e.Time });
+        builder.HasOne<Host>().WithMany().HasForeignKey(e => e.HostId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RejectedLineConfiguration : IEntityTypeConfiguration<RejectedLine>
+{
+    public void Configure(EntityTypeBuilder<RejectedLine> builder)
+    {
+        builder.ToTable("rejected_lines");
+        builder.HasIndex(r => new { r.HostId, r.ReceivedAt });
+        builder.HasOne<Host>().WithMany().HasForeignKey(r => r.HostId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class IngestBatchConfiguration : IEntityTypeConfiguration<IngestBatch>
+{
+    public void Configure(EntityTypeBuilder<IngestBatch> builder)
+    {
+        builder.ToTable("ingest_batches");
+        builder.HasKey(b => new { b.HostId, b.IdempotencyKey });
+        builder.Property(b => b.IdempotencyKey).HasMaxLength(200);
+        builder.Property(b => b.Response).HasColumnType("jsonb");
+        builder.HasIndex(b => b.CreatedAt);
+        builder.HasOne<Host>().WithMany().HasForeignKey(b => b.HostId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Dashboard.Server.Data;
+
+/// <summary>
+/// The schema. access_log and syslog_lines are partitioned tables that EF cannot describe: the
+/// migrations create them in SQL and the code reaches them through COPY and SQL only.
+/// </summary>
+public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbContext(options)
+{
+    public DbSet<Host> Hosts => Set<Host>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<AccessMinute> AccessMinutes => Set<AccessMinute>();
+    public DbSet<AccessHour> AccessHours => Set<AccessHour>();
+    public DbSet<AccessHostMinute> AccessHostMinutes => Set<AccessHostMinute>();
+    public DbSet<MemorySampleRow> MemorySamples => Set<MemorySampleRow>();
+    public DbSet<HostEventRow> HostEvents => Set<HostEventRow>();
+    public DbSet<RejectedLine> RejectedLines => Set<RejectedLine>();
+    public DbSet<IngestBatch> IngestBatches => Set<IngestBatch>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasSequence<long>("ingest_batch_seq");
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(DashboardDb).Assembly);
+    }
+}

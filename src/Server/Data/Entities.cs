@@ -1,0 +1,106 @@
+namespace Dashboard.Server.Data;
+
+public sealed class Host
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public required string TimeZone { get; set; }
+    public required string LogFormat { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? LastSeenAt { get; set; }
+}
+
+/// <summary>An ingest token (bound to one host) or a read token. Only the SHA-256 of the token is kept.</summary>
+public sealed class ApiToken
+{
+    public int Id { get; set; }
+    public required string Kind { get; set; }
+    public required string Name { get; set; }
+    public int? HostId { get; set; }
+    public Host? Host { get; set; }
+    public required byte[] TokenHash { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+}
+
+public static class TokenKinds
+{
+    public const string Ingest = "ingest";
+    public const string Read = "read";
+}
+
+/// <summary>Requests of one IP at one host in one minute (or hour, in <see cref="AccessHour"/>).</summary>
+public class AccessRollup
+{
+    public int HostId { get; set; }
+    public DateTime Bucket { get; set; }
+    public required System.Net.IPAddress ClientIp { get; set; }
+    public long Requests { get; set; }
+    public long Bytes { get; set; }
+    public long Status4xx { get; set; }
+    public long Status5xx { get; set; }
+    public long Head { get; set; }
+    public long Status206 { get; set; }
+    public DateTime FirstSeen { get; set; }
+    public DateTime LastSeen { get; set; }
+}
+
+public sealed class AccessMinute : AccessRollup;
+
+public sealed class AccessHour : AccessRollup;
+
+/// <summary>All requests at one host in one minute: the total line of the traffic chart.</summary>
+public sealed class AccessHostMinute
+{
+    public int HostId { get; set; }
+    public DateTime Minute { get; set; }
+    public long Requests { get; set; }
+    public long Bytes { get; set; }
+}
+
+public sealed class MemorySampleRow
+{
+    public int HostId { get; set; }
+    public DateTime Time { get; set; }
+    public long? MemTotalKb { get; set; }
+    public long? MemAvailableKb { get; set; }
+    public long? MemFreeKb { get; set; }
+    public long? CachedKb { get; set; }
+    public long? SwapTotalKb { get; set; }
+    public long? SwapFreeKb { get; set; }
+}
+
+public sealed class HostEventRow
+{
+    public long Id { get; set; }
+    public int HostId { get; set; }
+    public DateTime Time { get; set; }
+    public required string Kind { get; set; }
+    public int? Pid { get; set; }
+    public string? Process { get; set; }
+    public int? Score { get; set; }
+    public long? TotalVmKb { get; set; }
+    public long? AnonRssKb { get; set; }
+    public required string Message { get; set; }
+}
+
+public sealed class RejectedLine
+{
+    public long Id { get; set; }
+    public int HostId { get; set; }
+    public long BatchNo { get; set; }
+    public DateTime ReceivedAt { get; set; }
+    public required string Stream { get; set; }
+    public int LineNumber { get; set; }
+    public required string Reason { get; set; }
+    public required string Line { get; set; }
+}
+
+/// <summary>The response to an ingest request that carried an Idempotency-Key, replayed on a retry.</summary>
+public sealed class IngestBatch
+{
+    public int HostId { get; set; }
+    public required string IdempotencyKey { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public string? Response { get; set; }
+}

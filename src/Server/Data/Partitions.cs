@@ -1,0 +1,213 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Dashboard.Server.Data;
+
+/// <summary>Retention of stored data (configuration section <c>Dashboard:Retention</c>).</summary>
+public sealed class RetentionOptions
+{
+    /// <summary>Days of raw lines, rollups, samples and events to keep; 0 keeps everything.</summary>
+    public int Days { get; set; }
+
+    /// <summary>Daily partitions created ahead of today, so that ingest never waits for one.</summary>
+    public int DaysAhead { get; set; } = 3;
+}
+
+/// <summary>
+/// Daily partitions of access_log and syslog_lines: created ahead of need; rows that arrived for a day
+/// without one (old logs imported, clocks far off) land in the default partition and are moved into
+/// a partition of their own; whole days past retention are dropped.
+/// </summary>
+internal sealed class Partitions(NpgsqlDataSource dataSource, IOptions<RetentionOptions> options, TimeProvider clock, ILogger<Partitions> logger)
+{
+    public static readonly string[] Tables = ["access_log", "syslog_lines"];
+
+    public async Task MaintainAsync(CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var keepFrom = options.Value.Days > 0 ? today.AddDays(-options.Value.Days) : DateOnly.MinValue;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        foreach (var table in Tables)
+        {
+            for (var day = today.AddDays(-1); day <= today.AddDays(options.Value.DaysAhead); day = day.AddDays(1))
+            {
+                if (day >= keepFrom)
+                {
+                    await CreateAsync(connection, table, day, ct);
+                }
+            }
+            foreach (var day in await DaysInDefaultAsync(connection, table, ct))
+            {
+                if (day >= keepFrom)
+                {
+                    await CreateAsync(connection, table, day, ct);
+                }
+            }
+            if (options.Value.Days > 0)
+            {
+                await DropBeforeAsync(connection, table, keepFrom, ct);
+            }
+        }
+        if (options.Value.Days > 0)
+        {
+            await DeleteRecordsBeforeAsync(connection, keepFrom, ct);
+        }
+    }
+
+    public static string PartitionName(string table, DateOnly day) => $"{table}_{day:yyyyMMdd}";
+
+    private const string DaysInDefaultSql = "SELECT DISTINCT (time AT TIME ZONE 'UTC')::date FROM {0}_default ORDER BY 1";
+
+    private static async Task<List<DateOnly>> DaysInDefaultAsync(NpgsqlConnection connection, string table, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(string.Format(CultureInfo.InvariantCulture, DaysInDefaultSql, table), connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        List<DateOnly> days = [];
+        while (await reader.ReadAsync(ct))
+        {
+            days.Add(reader.GetFieldValue<DateOnly>(0));
+        }
+        return days;
+    }
+
+    // CREATE TABLE … PARTITION OF would take an exclusive lock on the parent and wait for every
+    // ingest in flight; a standalone table with a matching CHECK attaches under a weaker lock and
+    // without a validation scan. The day's rows already in the default partition move across first.
+    private const string CreateSql = """
+        SET LOCAL lock_timeout = '5s';
+        CREATE TABLE {1} (LIKE {0} INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+        ALTER TABLE {1} ADD CONSTRAINT {1}_range CHECK (time >= '{2}' AND time < '{3}');
+        LOCK TABLE {0}_default IN SHARE ROW EXCLUSIVE MODE;
+        INSERT INTO {1} SELECT * FROM {0}_default WHERE time >= '{2}' AND time < '{3}';
+        DELETE FROM {0}_default WHERE time >= '{2}' AND time < '{3}';
+        ALTER TABLE {0} ATTACH PARTITION {1} FOR VALUES FROM ('{2}') TO ('{3}');
+        ALTER TABLE {1} DROP CONSTRAINT {1}_range;
+        """;
+
+    private const string ExistsSql = "SELECT to_regclass($1) IS NOT NULL";
+
+    private async Task CreateAsync(NpgsqlConnection connection, string table, DateOnly day, CancellationToken ct)
+    {
+        var name = PartitionName(table, day);
+        await using (var exists = new NpgsqlCommand(ExistsSql, connection) { Parameters = { new() { Value = name } } })
+        {
+            if ((bool)(await exists.ExecuteScalarAsync(ct))!)
+            {
+                return;
+            }
+        }
+        var from = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00+00";
+        var to = day.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00+00";
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        try
+        {
+            await using var create = new NpgsqlCommand(string.Format(CultureInfo.InvariantCulture, CreateSql, table, name, from, to), connection, transaction);
+            await create.ExecuteNonQueryAsync(ct);
+            await transaction.CommitAsync(ct);
+            logger.LogInformation("Created partition {Partition}", name);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DuplicateTable)
+        {
+            // Busy (ingest holds the default partition) or made by another process: the next round settles it.
+            await transaction.RollbackAsync(ct);
+            logger.LogDebug("Partition {Partition} not created now: {Reason}", name, e.MessageText);
+        }
+    }
+
+    private const string OldPartitionsSql = """
+        SELECT c.relname FROM pg_inherits i
+        JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+        WHERE p.relname = $1 AND c.relname ~ '_[0-9]{8}$'
+        """;
+
+    private async Task DropBeforeAsync(NpgsqlConnection connection, string table, DateOnly keepFrom, CancellationToken ct)
+    {
+        List<string> old = [];
+        await using (var list = new NpgsqlCommand(OldPartitionsSql, connection) { Parameters = { new() { Value = table } } })
+        await using (var reader = await list.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var name = reader.GetString(0);
+                if (DateOnly.ParseExact(name[^8..], "yyyyMMdd", CultureInfo.InvariantCulture) < keepFrom)
+                {
+                    old.Add(name);
+                }
+            }
+        }
+        foreach (var name in old)
+        {
+            await using var drop = new NpgsqlCommand($"DROP TABLE IF EXISTS {name}", connection);
+            await drop.ExecuteNonQueryAsync(ct);
+            logger.LogInformation("Dropped partition {Partition} (past retention)", name);
+        }
+        await using var stragglers = new NpgsqlCommand($"DELETE FROM {table}_default WHERE time < $1", connection)
+        {
+            Parameters = { new() { Value = keepFrom.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) } },
+        };
+        await stragglers.ExecuteNonQueryAsync(ct);
+    }
+
+    private const string DeleteRecordsSql = """
+        DELETE FROM access_minute WHERE minute < $1;
+        DELETE FROM access_hour WHERE hour < $1;
+        DELETE FROM access_host_minute WHERE minute < $1;
+        DELETE FROM memory_samples WHERE time < $1;
+        DELETE FROM host_events WHERE time < $1;
+        DELETE FROM rejected_lines WHERE received_at < $1;
+        """;
+
+    private static async Task DeleteRecordsBeforeAsync(NpgsqlConnection connection, DateOnly keepFrom, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var statement in DeleteRecordsSql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(statement) { Parameters = { new() { Value = keepFrom.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) } } });
+        }
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+}
+
+/// <summary>Applies migrations before the server listens, then keeps partitions and retention in order.</summary>
+internal sealed class DatabaseMaintenance(IServiceProvider services, Partitions partitions, ILogger<DatabaseMaintenance> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
+    private readonly SemaphoreSlim _wake = new(0);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await services.MigrateAsync(cancellationToken);
+        await partitions.MaintainAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Asks for a round soon: a batch has written rows for a day that has no partition.</summary>
+    public void RequestRound() => _wake.Release();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(Interval, stoppingToken);
+                await partitions.MaintainAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning(e, "Partition maintenance failed; it runs again in {Interval}", Interval);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+}

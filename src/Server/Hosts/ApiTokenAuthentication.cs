@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using Dashboard.Server.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Dashboard.Server.Hosts;
+
+/// <summary>Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against the stored token hashes.</summary>
+internal sealed class ApiTokenAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, DashboardDb db)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiToken";
+    private const int MaxTokenLength = 200;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var token = header["Bearer ".Length..].Trim();
+        if (token.Length is 0 or > MaxTokenLength)
+        {
+            return AuthenticateResult.Fail("malformed token");
+        }
+        var hash = ApiTokens.Hash(token);
+        var found = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.TokenHash == hash && t.RevokedAt == null)
+            .Select(t => new { t.Kind, t.Name, t.TokenHash, t.Host })
+            .FirstOrDefaultAsync(Context.RequestAborted);
+        if (found is null || !CryptographicOperations.FixedTimeEquals(found.TokenHash, hash))
+        {
+            return AuthenticateResult.Fail("unknown or revoked token");
+        }
+        List<Claim> claims = [new(DashboardClaims.TokenKind, found.Kind), new(ClaimTypes.Name, found.Name)];
+        if (found.Host is { } host)
+        {
+            claims.Add(new(DashboardClaims.HostId, host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            claims.Add(new(DashboardClaims.HostName, host.Name));
+            claims.Add(new(DashboardClaims.HostTimeZone, host.TimeZone));
+            claims.Add(new(DashboardClaims.HostLogFormat, host.LogFormat));
+        }
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+    }
+}
+
+internal static class DashboardClaims
+{
+    public const string TokenKind = "dashboard:token-kind";
+    public const string HostId = "dashboard:host-id";
+    public const string HostName = "dashboard:host-name";
+    public const string HostTimeZone = "dashboard:host-tz";
+    public const string HostLogFormat = "dashboard:host-log-format";
+}
+
+internal static class Policies
+{
+    public const string Ingest = "ingest";
+    public const string Reader = "reader";
+}

@@ -1,0 +1,177 @@
+using System.Net;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Dashboard.Server.Ingest.Apache;
+
+/// <summary>
+/// A batch's requests per (minute, ip), summed in memory and upserted in three set-based statements
+/// (per minute and ip, per hour and ip, per minute) so that charts and rankings never read raw rows.
+/// </summary>
+internal sealed class AccessRollups
+{
+    private readonly Dictionary<(long Minute, IPAddress Ip), Counts> _byMinuteAndIp = [];
+
+    private sealed class Counts
+    {
+        public long Requests;
+        public long Bytes;
+        public long Status4xx;
+        public long Status5xx;
+        public long Head;
+        public long Status206;
+        public DateTime FirstSeen = DateTime.MaxValue;
+        public DateTime LastSeen = DateTime.MinValue;
+
+        public void Add(Counts other)
+        {
+            Requests += other.Requests;
+            Bytes += other.Bytes;
+            Status4xx += other.Status4xx;
+            Status5xx += other.Status5xx;
+            Head += other.Head;
+            Status206 += other.Status206;
+            if (other.FirstSeen < FirstSeen)
+            {
+                FirstSeen = other.FirstSeen;
+            }
+            if (other.LastSeen > LastSeen)
+            {
+                LastSeen = other.LastSeen;
+            }
+        }
+    }
+
+    public int Count => _byMinuteAndIp.Count;
+
+    public void Add(DateTime timeUtc, IPAddress ip, int status, long bytes, bool isHead)
+    {
+        var minute = timeUtc.Ticks - timeUtc.Ticks % TimeSpan.TicksPerMinute;
+        if (!_byMinuteAndIp.TryGetValue((minute, ip), out var counts))
+        {
+            counts = new Counts();
+            _byMinuteAndIp.Add((minute, ip), counts);
+        }
+        counts.Requests++;
+        counts.Bytes += Math.Max(bytes, 0);
+        counts.Status4xx += status is >= 400 and < 500 ? 1 : 0;
+        counts.Status5xx += status is >= 500 and < 600 ? 1 : 0;
+        counts.Status206 += status == 206 ? 1 : 0;
+        counts.Head += isHead ? 1 : 0;
+        if (timeUtc < counts.FirstSeen)
+        {
+            counts.FirstSeen = timeUtc;
+        }
+        if (timeUtc > counts.LastSeen)
+        {
+            counts.LastSeen = timeUtc;
+        }
+    }
+
+    private const string UpsertMinuteSql = """
+        INSERT INTO access_minute AS t (host_id, minute, client_ip, requests, bytes, status4xx, status5xx, head, status206, first_seen, last_seen)
+        SELECT $1, u.* FROM unnest($2::timestamptz[], $3::inet[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[], $11::timestamptz[]) AS u
+        ON CONFLICT (host_id, minute, client_ip) DO UPDATE SET
+            requests = t.requests + excluded.requests, bytes = t.bytes + excluded.bytes,
+            status4xx = t.status4xx + excluded.status4xx, status5xx = t.status5xx + excluded.status5xx,
+            head = t.head + excluded.head, status206 = t.status206 + excluded.status206,
+            first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)
+        """;
+
+    private const string UpsertHourSql = """
+        INSERT INTO access_hour AS t (host_id, hour, client_ip, requests, bytes, status4xx, status5xx, head, status206, first_seen, last_seen)
+        SELECT $1, u.* FROM unnest($2::timestamptz[], $3::inet[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[], $11::timestamptz[]) AS u
+        ON CONFLICT (host_id, hour, client_ip) DO UPDATE SET
+            requests = t.requests + excluded.requests, bytes = t.bytes + excluded.bytes,
+            status4xx = t.status4xx + excluded.status4xx, status5xx = t.status5xx + excluded.status5xx,
+            head = t.head + excluded.head, status206 = t.status206 + excluded.status206,
+            first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)
+        """;
+
+    private const string UpsertHostMinuteSql = """
+        INSERT INTO access_host_minute AS t (host_id, minute, requests, bytes)
+        SELECT $1, u.* FROM unnest($2::timestamptz[], $3::bigint[], $4::bigint[]) AS u
+        ON CONFLICT (host_id, minute) DO UPDATE SET requests = t.requests + excluded.requests, bytes = t.bytes + excluded.bytes
+        """;
+
+    public async Task UpsertAsync(NpgsqlConnection connection, int hostId, CancellationToken ct)
+    {
+        if (_byMinuteAndIp.Count == 0)
+        {
+            return;
+        }
+        var byHourAndIp = new Dictionary<(long Hour, IPAddress Ip), Counts>();
+        var byMinute = new Dictionary<long, Counts>();
+        foreach (var ((minute, ip), counts) in _byMinuteAndIp)
+        {
+            var hour = minute - minute % TimeSpan.TicksPerHour;
+            if (!byHourAndIp.TryGetValue((hour, ip), out var hourCounts))
+            {
+                byHourAndIp.Add((hour, ip), hourCounts = new Counts());
+            }
+            hourCounts.Add(counts);
+            if (!byMinute.TryGetValue(minute, out var minuteCounts))
+            {
+                byMinute.Add(minute, minuteCounts = new Counts());
+            }
+            minuteCounts.Add(counts);
+        }
+        await UpsertPerIpAsync(connection, UpsertMinuteSql, hostId, _byMinuteAndIp, ct);
+        await UpsertPerIpAsync(connection, UpsertHourSql, hostId, byHourAndIp, ct);
+        await UpsertPerHostAsync(connection, hostId, byMinute, ct);
+    }
+
+    // Rows go in one global order (bucket, then address) so that concurrent batches lock rollup rows
+    // in the same order and cannot deadlock each other.
+    private static async Task UpsertPerIpAsync(NpgsqlConnection connection, string sql, int hostId, Dictionary<(long, IPAddress), Counts> rows, CancellationToken ct)
+    {
+        var ordered = rows.OrderBy(r => r.Key.Item1).ThenBy(r => r.Key.Item2, IpOrder.Instance).ToArray();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new() { Value = hostId });
+        command.Parameters.Add(new() { Value = ordered.Select(r => new DateTime(r.Key.Item1, DateTimeKind.Utc)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = ordered.Select(r => r.Key.Item2).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet });
+        AddCounts(command, ordered.Select(r => r.Value).ToArray());
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void AddCounts(NpgsqlCommand command, Counts[] counts)
+    {
+        AddLongs(command, counts.Select(c => c.Requests));
+        AddLongs(command, counts.Select(c => c.Bytes));
+        AddLongs(command, counts.Select(c => c.Status4xx));
+        AddLongs(command, counts.Select(c => c.Status5xx));
+        AddLongs(command, counts.Select(c => c.Head));
+        AddLongs(command, counts.Select(c => c.Status206));
+        command.Parameters.Add(new() { Value = counts.Select(c => c.FirstSeen).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = counts.Select(c => c.LastSeen).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+    }
+
+    private static void AddLongs(NpgsqlCommand command, IEnumerable<long> values) =>
+        command.Parameters.Add(new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+
+    private static async Task UpsertPerHostAsync(NpgsqlConnection connection, int hostId, Dictionary<long, Counts> rows, CancellationToken ct)
+    {
+        var ordered = rows.OrderBy(r => r.Key).ToArray();
+        await using var command = new NpgsqlCommand(UpsertHostMinuteSql, connection);
+        command.Parameters.Add(new() { Value = hostId });
+        command.Parameters.Add(new() { Value = ordered.Select(r => new DateTime(r.Key, DateTimeKind.Utc)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        AddLongs(command, ordered.Select(r => r.Value.Requests));
+        AddLongs(command, ordered.Select(r => r.Value.Bytes));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private sealed class IpOrder : IComparer<IPAddress>
+    {
+        public static readonly IpOrder Instance = new();
+
+        public int Compare(IPAddress? x, IPAddress? y)
+        {
+            Span<byte> a = stackalloc byte[16];
+            Span<byte> b = stackalloc byte[16];
+            x!.TryWriteBytes(a, out var aLength);
+            y!.TryWriteBytes(b, out var bLength);
+            var byLength = aLength.CompareTo(bLength);
+            return byLength != 0 ? byLength : a[..aLength].SequenceCompareTo(b[..bLength]);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using System.Text.Json;
+using Dashboard.Server.Hosts;
+using Dashboard.Server.Ingest.Apache;
+using Dashboard.Server.Ingest.Memory;
+using Dashboard.Server.Ingest.Syslog;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Dashboard.Server.Ingest;
+
+/// <summary>
+/// POST /api/v1/ingest/{access|syslog|meminfo}. A 4xx means the body can never succeed (shippers drop
+/// it); anything worth retrying is a 503 with Retry-After; 200 is sent only once the batch is committed.
+/// </summary>
+public static class IngestApi
+{
+    public static void AddIngest(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IngestOptions>().BindConfiguration("Dashboard:Ingest").ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<IngestOptions>, ValidateIngestOptions>();
+        builder.Services.AddSingleton<IngestGate>();
+    }
+
+    public static RouteGroupBuilder MapIngestApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/ingest").RequireAuthorization(Policies.Ingest).DisableAntiforgery();
+        group.MapPost("/access", IngestAccessAsync);
+        group.MapPost("/syslog", IngestSyslogAsync);
+        group.MapPost("/meminfo", IngestMeminfoAsync);
+        return group;
+    }
+
+    private static Task<IResult> IngestAccessAsync(HttpContext context, IngestRunner runner)
+    {
+        var host = IngestRequest.Host(context.User);
+        var formatText = context.Request.Headers["X-Log-Format"].ToString();
+        if (!LogFormat.TryCompile(formatText.Length > 0 ? formatText : host.LogFormat, out var format, out var error))
+        {
+            return Task.FromResult<IResult>(Problem(StatusCodes.Status400BadRequest, formatText.Length > 0 ? $"X-Log-Format: {error}" : $"host log format: {error}"));
+        }
+        return runner.RunAsync(context, host, "access", async (session, body, kind, ct) =>
+        {
+            using var batch = await AccessBatch.StartAsync(session, format, ct);
+            await ReadLinesOrRecordsAsync(body, kind, batch, batch, ct);
+            await batch.FinishAsync(ct);
+        });
+    }
+
+    private static Task<IResult> IngestSyslogAsync(HttpContext context, IngestRunner runner, TimeProvider clock)
+    {
+        var host = IngestRequest.Host(context.User);
+        if (!IngestRequest.TryGetTimeZone(context.Request, host, out var zone, out var error)
+            || !IngestRequest.TryGetYear(context.Request, out var year, out error))
+        {
+            return Task.FromResult<IResult>(Problem(StatusCodes.Status400BadRequest, error!));
+        }
+        var defaults = new SyslogDefaults(zone, year, clock.GetUtcNow());
+        return runner.RunAsync(context, host, "syslog", async (session, body, kind, ct) =>
+        {
+            using var batch = await SyslogBatch.StartAsync(session, defaults, ct);
+            await ReadLinesOrRecordsAsync(body, kind, batch, batch, ct);
+            await batch.FinishAsync(ct);
+        });
+    }
+
+    private static Task<IResult> IngestMeminfoAsync(HttpContext context, IngestRunner runner, TimeProvider clock)
+    {
+        var host = IngestRequest.Host(context.User);
+        var receivedAt = clock.GetUtcNow().UtcDateTime;
+        if (!IngestRequest.TryGetSampleTime(context.Request, receivedAt, out var sampleTime, out var error))
+        {
+            return Task.FromResult<IResult>(Problem(StatusCodes.Status400BadRequest, error!));
+        }
+        return runner.RunAsync(context, host, "meminfo", async (session, body, kind, ct) =>
+        {
+            var batch = new MeminfoBatch(session, receivedAt);
+            switch (kind)
+            {
+                case BodyKind.Text:
+                    await batch.ReadTextAsync(body, sampleTime, ct);
+                    break;
+                case BodyKind.Json:
+                    await JsonBodyReader.ReadJsonAsync(body, batch, ct);
+                    break;
+                case BodyKind.Ndjson:
+                    await JsonBodyReader.ReadNdjsonAsync(body, batch, ct);
+                    break;
+            }
+            await batch.FinishAsync(ct);
+        });
+    }
+
+    private static Task ReadLinesOrRecordsAsync(Stream body, BodyKind kind, IByteLineSink lines, IRecordSink records, CancellationToken ct) => kind switch
+    {
+        BodyKind.Json => JsonBodyReader.ReadJsonAsync(body, records, ct),
+        BodyKind.Ndjson => JsonBodyReader.ReadNdjsonAsync(body, records, ct),
+        _ => LineReader.ReadAsync(body, lines, ct),
+    };
+
+    internal static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(detail: detail, statusCode: status);
+}
+
+/// <summary>The part every ingest endpoint shares: limits, the idempotent transaction, and the mapping of failures to status codes.</summary>
+internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate, IOptions<IngestOptions> options, ILogger<IngestRunner> logger)
+{
+    public delegate Task BatchWork(IngestSession session, Stream body, BodyKind kind, CancellationToken ct);
+
+    private const string RetryAfterSeconds = "5";
+
+    public async Task<IResult> RunAsync(HttpContext context, IngestHost host, string stream, BatchWork work)
+    {
+        var request = context.Request;
+        var limits = options.Value;
+        if (!BodyDecoding.TryGetKind(request.ContentType, out var kind))
+        {
+            return IngestApi.Problem(StatusCodes.Status415UnsupportedMediaType,
+                "unsupported Content-Type; send text/plain lines, application/json or application/x-ndjson");
+        }
+        if (request.ContentLength > limits.MaxBodyBytes)
+        {
+            return IngestApi.Problem(StatusCodes.Status413PayloadTooLarge, $"body is larger than {limits.MaxBodyBytes} bytes");
+        }
+        if (!IngestRequest.TryGetIdempotencyKey(request, out var key, out var keyError))
+        {
+            return IngestApi.Problem(StatusCodes.Status400BadRequest, keyError!);
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limits.MaxBodyBytes;
+        }
+
+        var ct = context.RequestAborted;
+        using var slot = await gate.EnterAsync(ct);
+        if (slot is null)
+        {
+            return Unavailable(context, "the server is busy writing other batches");
+        }
+        try
+        {
+            await using var body = BodyDecoding.Open(request, limits.MaxDecodedBytes);
+            var (session, replay) = await IngestSession.BeginAsync(dataSource, host, stream, key, ct);
+            if (replay is not null)
+            {
+                return TypedResults.Ok(replay);
+            }
+            await using (session)
+            {
+                await work(session!, body, kind, ct);
+                return TypedResults.Ok(await session!.CommitAsync(ct));
+            }
+        }
+        catch (UnacceptableBodyException e)
+        {
+            return IngestApi.Problem(e.StatusCode, e.Message);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return IngestApi.Problem(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"body is larger than {limits.MaxBodyBytes} bytes" : "the request body could not be read");
+        }
+        catch (InvalidDataException)
+        {
+            return IngestApi.Problem(StatusCodes.Status400BadRequest, "the body does not decode with its Content-Encoding");
+        }
+        catch (JsonException)
+        {
+            return IngestApi.Problem(StatusCodes.Status400BadRequest, "the body is not valid JSON");
+        }
+        catch (NpgsqlException e) when (Data.DatabaseFailures.IsRetryable(e))
+        {
+            logger.LogWarning(e, "Ingest batch for host {Host} failed on the database; answering 503", host.Name);
+            return Unavailable(context, "the database is unavailable; retry later");
+        }
+        catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
+        {
+            // Class 22 is "data exception": a value the client sent that PostgreSQL cannot hold.
+            logger.LogError(e, "Ingest batch for host {Host} held a value PostgreSQL refused ({SqlState})", host.Name, e.SqlState);
+            return IngestApi.Problem(StatusCodes.Status400BadRequest, "the body holds a value that cannot be stored");
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && ct.IsCancellationRequested)
+        {
+            return Results.Empty;
+        }
+    }
+
+    private static ProblemHttpResult Unavailable(HttpContext context, string detail)
+    {
+        context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        return IngestApi.Problem(StatusCodes.Status503ServiceUnavailable, detail);
+    }
+}

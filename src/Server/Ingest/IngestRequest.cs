@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Security.Claims;
+using Dashboard.Server.Hosts;
+
+namespace Dashboard.Server.Ingest;
+
+/// <summary>What an ingest request says about itself in its headers, validated before any body is read.</summary>
+internal static class IngestRequest
+{
+    private const int MaxIdempotencyKeyLength = 200;
+
+    public static IngestHost Host(ClaimsPrincipal user) => new(
+        int.Parse(user.FindFirstValue(DashboardClaims.HostId)!, CultureInfo.InvariantCulture),
+        user.FindFirstValue(DashboardClaims.HostName)!,
+        user.FindFirstValue(DashboardClaims.HostTimeZone)!,
+        user.FindFirstValue(DashboardClaims.HostLogFormat)!);
+
+    public static bool TryGetIdempotencyKey(HttpRequest request, out string? key, out string? error)
+    {
+        key = null;
+        error = null;
+        var value = request.Headers["Idempotency-Key"].ToString();
+        if (value.Length == 0)
+        {
+            return true;
+        }
+        if (value.Length > MaxIdempotencyKeyLength || value.Any(c => c is < '!' or > '~'))
+        {
+            error = $"Idempotency-Key must be 1 to {MaxIdempotencyKeyLength} visible ASCII characters";
+            return false;
+        }
+        key = value;
+        return true;
+    }
+
+    public static bool TryGetTimeZone(HttpRequest request, IngestHost host, out TimeZoneInfo zone, out string? error)
+    {
+        var name = request.Headers["X-Log-Timezone"].ToString();
+        var fromHeader = name.Length > 0;
+        if (!fromHeader)
+        {
+            name = host.TimeZone;
+        }
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(name, out var found))
+        {
+            zone = found;
+            error = null;
+            return true;
+        }
+        zone = TimeZoneInfo.Utc;
+        error = fromHeader ? "X-Log-Timezone is not a known IANA time zone" : $"host time zone '{host.TimeZone}' is not known on this server";
+        return false;
+    }
+
+    public static bool TryGetYear(HttpRequest request, out int? year, out string? error)
+    {
+        year = null;
+        error = null;
+        var value = request.Headers["X-Log-Year"].ToString();
+        if (value.Length == 0)
+        {
+            return true;
+        }
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 1970 and <= 9999)
+        {
+            year = parsed;
+            return true;
+        }
+        error = "X-Log-Year must be a year between 1970 and 9999";
+        return false;
+    }
+
+    public static bool TryGetSampleTime(HttpRequest request, DateTime receivedAtUtc, out DateTime sampleTimeUtc, out string? error)
+    {
+        sampleTimeUtc = receivedAtUtc;
+        error = null;
+        var value = request.Headers["X-Sample-Time"].ToString();
+        if (value.Length == 0)
+        {
+            return true;
+        }
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) && HasExplicitOffset(value))
+        {
+            sampleTimeUtc = parsed.UtcDateTime;
+            return true;
+        }
+        error = "X-Sample-Time must be an RFC 3339 time with an offset";
+        return false;
+    }
+
+    private static bool HasExplicitOffset(string value) =>
+        value.EndsWith('Z') || value.EndsWith('z') || (value.Length > 6 && (value[^6] is '+' or '-') && value[^3] == ':');
+}

@@ -1,0 +1,10 @@
+namespace Dashboard.Server.Ingest;
+
+/// <summary>The 200 answer to an ingest request.</summary>
+public sealed record IngestResult(int Accepted, int Rejected, IReadOnlyList<IngestError> Errors);
+
+/// <summary>Why line <paramref name="Line"/> (1-based) was rejected.</summary>
+public sealed record IngestError(int Line, string Reason);
+
+/// <summary>The host an ingest token belongs to, with the defaults its batches are read with.</summary>
+public sealed record IngestHost(int Id, string Name, string TimeZone, string LogFormat);
