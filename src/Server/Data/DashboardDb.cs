@@ -8,7 +8,7 @@ namespace Dashboard.Server.Data;
 /// </summary>
 public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbContext(options)
 {
-    public DbSet<Host> Hosts => Set<Host>();
+    public DbSet<HostRow> Hosts => Set<HostRow>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AccessMinute> AccessMinutes => Set<AccessMinute>();
     public DbSet<AccessHour> AccessHours => Set<AccessHour>();

@@ -1,6 +1,6 @@
 namespace Dashboard.Server.Data;
 
-public sealed class Host
+public sealed class HostRow
 {
     public int Id { get; set; }
     public required string Name { get; set; }
@@ -17,7 +17,7 @@ public sealed class ApiToken
     public required string Kind { get; set; }
     public required string Name { get; set; }
     public int? HostId { get; set; }
-    public Host? Host { get; set; }
+    public HostRow? Host { get; set; }
     public required byte[] TokenHash { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? RevokedAt { get; set; }

@@ -14,6 +14,23 @@ public sealed class RetentionOptions
     public int DaysAhead { get; set; } = 3;
 }
 
+internal sealed class ValidateRetentionOptions : IValidateOptions<RetentionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RetentionOptions options)
+    {
+        List<string> errors = [];
+        if (options.Days < 0)
+        {
+            errors.Add("Dashboard:Retention:Days must be 0 (keep everything) or a number of days.");
+        }
+        if (options.DaysAhead is < 1 or > 60)
+        {
+            errors.Add("Dashboard:Retention:DaysAhead must be between 1 and 60.");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
 /// <summary>
 /// Daily partitions of access_log and syslog_lines: created ahead of need; rows that arrived for a day
 /// without one (old logs imported, clocks far off) land in the default partition and are moved into

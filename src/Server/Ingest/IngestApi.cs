@@ -21,6 +21,7 @@ public static class IngestApi
         builder.Services.AddOptions<IngestOptions>().BindConfiguration("Dashboard:Ingest").ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<IngestOptions>, ValidateIngestOptions>();
         builder.Services.AddSingleton<IngestGate>();
+        builder.Services.AddSingleton<IngestRunner>();
     }
 
     public static RouteGroupBuilder MapIngestApi(this IEndpointRouteBuilder routes)

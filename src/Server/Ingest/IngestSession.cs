@@ -35,6 +35,9 @@ internal sealed class IngestSession : IAsyncDisposable
     /// <summary>Unique per request; row ids are built from it so that keyset paging has a tiebreaker.</summary>
     public long BatchNo { get; }
     public int Accepted { get; private set; }
+
+    /// <summary>The id of the row from line <paramref name="lineNumber"/>: unique across batches, ordered within one.</summary>
+    public long RowId(int lineNumber) => (BatchNo << 32) | (uint)lineNumber;
     public int Rejected => _rejected.Count;
 
     /// <summary>Opens the transaction, or returns the stored answer when this Idempotency-Key was already committed.</summary>

@@ -20,10 +20,11 @@ internal static class AccessRollupShape
         builder.ToTable(table);
         builder.Property(r => r.Bucket).HasColumnName(bucketColumn);
         // EF cannot key on IPAddress; the migration adds the primary key (host_id, bucket, client_ip) in SQL.
+        // Rollups are derived data, rewritten on every batch: no foreign key (its check and its index
+        // would slow every upsert); retention and host removal delete them explicitly.
         builder.HasNoKey();
         // One IP's timeline across hosts (the drill-down) reads by ip first.
         builder.HasIndex(r => new { r.ClientIp, r.Bucket });
-        builder.HasOne<Host>().WithMany().HasForeignKey(r => r.HostId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -34,6 +35,5 @@ internal sealed class AccessHostMinuteConfiguration : IEntityTypeConfiguration<A
         builder.ToTable("access_host_minute");
         builder.HasKey(r => new { r.HostId, r.Minute });
         builder.HasIndex(r => r.Minute);
-        builder.HasOne<Host>().WithMany().HasForeignKey(r => r.HostId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -3,9 +3,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Dashboard.Server.Data.Configurations;
 
-internal sealed class HostConfiguration : IEntityTypeConfiguration<Host>
+internal sealed class HostConfiguration : IEntityTypeConfiguration<HostRow>
 {
-    public void Configure(EntityTypeBuilder<Host> builder)
+    public void Configure(EntityTypeBuilder<HostRow> builder)
     {
         builder.ToTable("hosts");
         builder.HasIndex(h => h.Name).IsUnique();

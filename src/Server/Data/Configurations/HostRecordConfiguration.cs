@@ -11,7 +11,7 @@ internal sealed class MemorySampleConfiguration : IEntityTypeConfiguration<Memor
         // A resent sample is the same sample: the key makes a retry a no-op.
         builder.HasKey(s => new { s.HostId, s.Time });
         builder.HasIndex(s => s.Time);
-        builder.HasOne<Host>().WithMany().HasForeignKey(s => s.HostId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<HostRow>().WithMany().HasForeignKey(s => s.HostId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -22,7 +22,7 @@ internal sealed class HostEventConfiguration : IEntityTypeConfiguration<HostEven
         builder.ToTable("host_events");
         builder.HasIndex(e => e.Time);
         builder.HasIndex(e => new { e.HostId, e.Time });
-        builder.HasOne<Host>().WithMany().HasForeignKey(e => e.HostId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<HostRow>().WithMany().HasForeignKey(e => e.HostId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -32,7 +32,7 @@ internal sealed class RejectedLineConfiguration : IEntityTypeConfiguration<Rejec
     {
         builder.ToTable("rejected_lines");
         builder.HasIndex(r => new { r.HostId, r.ReceivedAt });
-        builder.HasOne<Host>().WithMany().HasForeignKey(r => r.HostId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<HostRow>().WithMany().HasForeignKey(r => r.HostId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -45,6 +45,6 @@ internal sealed class IngestBatchConfiguration : IEntityTypeConfiguration<Ingest
         builder.Property(b => b.IdempotencyKey).HasMaxLength(200);
         builder.Property(b => b.Response).HasColumnType("jsonb");
         builder.HasIndex(b => b.CreatedAt);
-        builder.HasOne<Host>().WithMany().HasForeignKey(b => b.HostId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<HostRow>().WithMany().HasForeignKey(b => b.HostId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -83,13 +83,13 @@ namespace Dashboard.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen");
 
-                    b.Property<long>("Partial")
-                        .HasColumnType("bigint")
-                        .HasColumnName("partial");
-
                     b.Property<long>("Requests")
                         .HasColumnType("bigint")
                         .HasColumnName("requests");
+
+                    b.Property<long>("Status206")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status206");
 
                     b.Property<long>("Status4xx")
                         .HasColumnType("bigint")
@@ -98,9 +98,6 @@ namespace Dashboard.Server.Data.Migrations
                     b.Property<long>("Status5xx")
                         .HasColumnType("bigint")
                         .HasColumnName("status5xx");
-
-                    b.HasIndex("HostId")
-                        .HasDatabaseName("ix_access_hour_host_id");
 
                     b.HasIndex("ClientIp", "Bucket")
                         .HasDatabaseName("ix_access_hour_client_ip_hour");
@@ -139,13 +136,13 @@ namespace Dashboard.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen");
 
-                    b.Property<long>("Partial")
-                        .HasColumnType("bigint")
-                        .HasColumnName("partial");
-
                     b.Property<long>("Requests")
                         .HasColumnType("bigint")
                         .HasColumnName("requests");
+
+                    b.Property<long>("Status206")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status206");
 
                     b.Property<long>("Status4xx")
                         .HasColumnType("bigint")
@@ -154,9 +151,6 @@ namespace Dashboard.Server.Data.Migrations
                     b.Property<long>("Status5xx")
                         .HasColumnType("bigint")
                         .HasColumnName("status5xx");
-
-                    b.HasIndex("HostId")
-                        .HasDatabaseName("ix_access_minute_host_id");
 
                     b.HasIndex("ClientIp", "Bucket")
                         .HasDatabaseName("ix_access_minute_client_ip_minute");
@@ -216,49 +210,6 @@ namespace Dashboard.Server.Data.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("Dashboard.Server.Data.Host", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTime?>("LastSeenAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_seen_at");
-
-                    b.Property<string>("LogFormat")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("log_format");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(253)
-                        .HasColumnType("character varying(253)")
-                        .HasColumnName("name");
-
-                    b.Property<string>("TimeZone")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("time_zone");
-
-                    b.HasKey("Id")
-                        .HasName("pk_hosts");
-
-                    b.HasIndex("Name")
-                        .IsUnique()
-                        .HasDatabaseName("ix_hosts_name");
-
-                    b.ToTable("hosts", (string)null);
-                });
-
             modelBuilder.Entity("Dashboard.Server.Data.HostEventRow", b =>
                 {
                     b.Property<long>("Id")
@@ -316,6 +267,49 @@ namespace Dashboard.Server.Data.Migrations
                         .HasDatabaseName("ix_host_events_host_id_time");
 
                     b.ToTable("host_events", (string)null);
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.HostRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("LogFormat")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("log_format");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("time_zone");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hosts");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_hosts_name");
+
+                    b.ToTable("hosts", (string)null);
                 });
 
             modelBuilder.Entity("Dashboard.Server.Data.IngestBatch", b =>
@@ -438,39 +432,9 @@ namespace Dashboard.Server.Data.Migrations
                     b.ToTable("rejected_lines", (string)null);
                 });
 
-            modelBuilder.Entity("Dashboard.Server.Data.AccessHostMinute", b =>
-                {
-                    b.HasOne("Dashboard.Server.Data.Host", null)
-                        .WithMany()
-                        .HasForeignKey("HostId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_access_host_minute_hosts_host_id");
-                });
-
-            modelBuilder.Entity("Dashboard.Server.Data.AccessHour", b =>
-                {
-                    b.HasOne("Dashboard.Server.Data.Host", null)
-                        .WithMany()
-                        .HasForeignKey("HostId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_access_hour_hosts_host_id");
-                });
-
-            modelBuilder.Entity("Dashboard.Server.Data.AccessMinute", b =>
-                {
-                    b.HasOne("Dashboard.Server.Data.Host", null)
-                        .WithMany()
-                        .HasForeignKey("HostId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_access_minute_hosts_host_id");
-                });
-
             modelBuilder.Entity("Dashboard.Server.Data.ApiToken", b =>
                 {
-                    b.HasOne("Dashboard.Server.Data.Host", "Host")
+                    b.HasOne("Dashboard.Server.Data.HostRow", "Host")
                         .WithMany()
                         .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -481,7 +445,7 @@ namespace Dashboard.Server.Data.Migrations
 
             modelBuilder.Entity("Dashboard.Server.Data.HostEventRow", b =>
                 {
-                    b.HasOne("Dashboard.Server.Data.Host", null)
+                    b.HasOne("Dashboard.Server.Data.HostRow", null)
                         .WithMany()
                         .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -491,7 +455,7 @@ namespace Dashboard.Server.Data.Migrations
 
             modelBuilder.Entity("Dashboard.Server.Data.IngestBatch", b =>
                 {
-                    b.HasOne("Dashboard.Server.Data.Host", null)
+                    b.HasOne("Dashboard.Server.Data.HostRow", null)
                         .WithMany()
                         .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -501,7 +465,7 @@ namespace Dashboard.Server.Data.Migrations
 
             modelBuilder.Entity("Dashboard.Server.Data.MemorySampleRow", b =>
                 {
-                    b.HasOne("Dashboard.Server.Data.Host", null)
+                    b.HasOne("Dashboard.Server.Data.HostRow", null)
                         .WithMany()
                         .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -511,7 +475,7 @@ namespace Dashboard.Server.Data.Migrations
 
             modelBuilder.Entity("Dashboard.Server.Data.RejectedLine", b =>
                 {
-                    b.HasOne("Dashboard.Server.Data.Host", null)
+                    b.HasOne("Dashboard.Server.Data.HostRow", null)
                         .WithMany()
                         .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Cascade)

@@ -25,7 +25,6 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
     private readonly StringPool _strings = new();
     private readonly Dictionary<string, IPAddress> _addresses = new(StringComparer.Ordinal);
     private readonly char[] _decoded = ArrayPool<char>.Shared.Rent(SafeText.MaxCharCount(LineReader.MaxLineBytes));
-    private readonly long _firstRowId;
 
     private AccessBatch(IngestSession session, NpgsqlBinaryImporter importer, LogFormat format)
     {
@@ -33,8 +32,6 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
         _importer = importer;
         _format = format;
         _parser = format.CreateParser();
-        // 2^24 row ids per batch: more lines than a body under the size cap can hold.
-        _firstRowId = session.BatchNo << 24;
     }
 
     public static async Task<AccessBatch> StartAsync(IngestSession session, LogFormat format, CancellationToken ct) =>
@@ -72,7 +69,7 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
         importer.StartRow();
         importer.Write(_session.Host.Id, NpgsqlDbType.Integer);
         importer.Write(entry.TimeUtc, NpgsqlDbType.TimestampTz);
-        importer.Write(_firstRowId + number, NpgsqlDbType.Bigint);
+        importer.Write(_session.RowId(number), NpgsqlDbType.Bigint);
         importer.Write(ip, NpgsqlDbType.Inet);
         WritePooled(entry.RemoteUser);
         WritePooled(entry.Method);

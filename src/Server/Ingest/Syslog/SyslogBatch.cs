@@ -21,14 +21,12 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IDisposable
     private readonly MemoryEventDetector _detector = new();
     private readonly StringPool _strings = new(1024);
     private readonly char[] _decoded = ArrayPool<char>.Shared.Rent(SafeText.MaxCharCount(LineReader.MaxLineBytes));
-    private readonly long _firstRowId;
 
     private SyslogBatch(IngestSession session, NpgsqlBinaryImporter importer, SyslogDefaults defaults)
     {
         _session = session;
         _importer = importer;
         _defaults = defaults;
-        _firstRowId = session.BatchNo << 24;
     }
 
     public static async Task<SyslogBatch> StartAsync(IngestSession session, SyslogDefaults defaults, CancellationToken ct) =>
@@ -83,7 +81,7 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IDisposable
         _importer.StartRow();
         _importer.Write(_session.Host.Id, NpgsqlDbType.Integer);
         _importer.Write(message.TimeUtc, NpgsqlDbType.TimestampTz);
-        _importer.Write(_firstRowId + number, NpgsqlDbType.Bigint);
+        _importer.Write(_session.RowId(number), NpgsqlDbType.Bigint);
         WriteText(message.Hostname is null ? null : _strings.Get(message.Hostname));
         WriteText(message.Program is null ? null : _strings.Get(message.Program));
         WriteNullable(message.Pid, NpgsqlDbType.Integer);

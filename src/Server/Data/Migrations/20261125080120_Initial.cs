@@ -17,23 +17,6 @@ namespace Dashboard.Server.Data.Migrations
                 name: "ingest_batch_seq");
 
             migrationBuilder.CreateTable(
-                name: "hosts",
-                columns: table => new
-                {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    name = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: false),
-                    time_zone = table.Column<string>(type: "text", nullable: false),
-                    log_format = table.Column<string>(type: "text", nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    last_seen_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_hosts", x => x.id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "access_host_minute",
                 columns: table => new
                 {
@@ -45,12 +28,6 @@ namespace Dashboard.Server.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_access_host_minute", x => new { x.host_id, x.minute });
-                    table.ForeignKey(
-                        name: "fk_access_host_minute_hosts_host_id",
-                        column: x => x.host_id,
-                        principalTable: "hosts",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -65,18 +42,12 @@ namespace Dashboard.Server.Data.Migrations
                     status4xx = table.Column<long>(type: "bigint", nullable: false),
                     status5xx = table.Column<long>(type: "bigint", nullable: false),
                     head = table.Column<long>(type: "bigint", nullable: false),
-                    partial = table.Column<long>(type: "bigint", nullable: false),
+                    status206 = table.Column<long>(type: "bigint", nullable: false),
                     first_seen = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     last_seen = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.ForeignKey(
-                        name: "fk_access_hour_hosts_host_id",
-                        column: x => x.host_id,
-                        principalTable: "hosts",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -91,18 +62,29 @@ namespace Dashboard.Server.Data.Migrations
                     status4xx = table.Column<long>(type: "bigint", nullable: false),
                     status5xx = table.Column<long>(type: "bigint", nullable: false),
                     head = table.Column<long>(type: "bigint", nullable: false),
-                    partial = table.Column<long>(type: "bigint", nullable: false),
+                    status206 = table.Column<long>(type: "bigint", nullable: false),
                     first_seen = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     last_seen = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.ForeignKey(
-                        name: "fk_access_minute_hosts_host_id",
-                        column: x => x.host_id,
-                        principalTable: "hosts",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "hosts",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    name = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: false),
+                    time_zone = table.Column<string>(type: "text", nullable: false),
+                    log_format = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_seen_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_hosts", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -236,19 +218,9 @@ namespace Dashboard.Server.Data.Migrations
                 columns: new[] { "client_ip", "hour" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_access_hour_host_id",
-                table: "access_hour",
-                column: "host_id");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_access_minute_client_ip_minute",
                 table: "access_minute",
                 columns: new[] { "client_ip", "minute" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_access_minute_host_id",
-                table: "access_minute",
-                column: "host_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_api_tokens_host_id",

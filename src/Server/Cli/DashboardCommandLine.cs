@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Globalization;
+using Dashboard.Server.Hosts;
+
+namespace Dashboard.Server.Cli;
+
+/// <summary>The commands of the same executable that serves; with no command it serves.</summary>
+internal static class DashboardCommandLine
+{
+    private static readonly string[] HelpAndVersion = ["-h", "--help", "-?", "/?", "--version"];
+
+    /// <summary>A first argument that is not an option (or asks for help) is a command; anything else configures the server.</summary>
+    public static bool IsCommand(string[] args) => args.Length > 0 && (!args[0].StartsWith('-') || HelpAndVersion.Contains(args[0]));
+
+    public static Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Apache Incident Dashboard. With no command it serves the dashboard and its API (--urls http://127.0.0.1:8080).")
+        {
+            HostsCommand(),
+            TokensCommand(),
+        };
+        return root.Parse(args).InvokeAsync();
+    }
+
+    private static Command HostsCommand()
+    {
+        var name = new Argument<string>("name") { Description = "The host's name, as its logs will be labelled." };
+        var timeZone = new Option<string>("--timezone")
+        {
+            Description = "IANA time zone its RFC 3164 syslog times are written in.",
+            DefaultValueFactory = _ => "UTC",
+        };
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "Its Apache LogFormat: common, combined, vhost_combined, combinedio, or a format string.",
+            DefaultValueFactory = _ => HostRegistry.DefaultLogFormat,
+        };
+        var add = new Command("add", "Adds a host and prints its ingest token (alone, on stdout).") { name, timeZone, logFormat };
+        add.SetAction((parse, ct) => CommandLineHost.RunAsync(async (services, ct) =>
+        {
+            var (_, token, error) = await services.GetRequiredService<HostRegistry>()
+                .AddHostAsync(parse.GetRequiredValue(name), parse.GetRequiredValue(timeZone), parse.GetRequiredValue(logFormat), ct);
+            return await PrintAsync(token, error);
+        }, ct));
+
+        var list = new Command("list", "Lists the hosts.");
+        list.SetAction((parse, ct) => CommandLineHost.RunAsync(async (services, ct) =>
+        {
+            var hosts = await services.GetRequiredService<HostRegistry>().ListHostsAsync(ct);
+            await PrintTableAsync(["NAME", "TIMEZONE", "LOG FORMAT", "LAST SEEN (UTC)"],
+                hosts.Select(h => new[] { h.Name, h.TimeZone, h.LogFormat, Format(h.LastSeenAt) ?? "never" }));
+            return 0;
+        }, ct));
+
+        return new Command("hosts", "Hosts that ship logs.") { add, list };
+    }
+
+    private static Command TokensCommand()
+    {
+        var readerName = new Argument<string>("name") { Description = "Who or what the token is for." };
+        var addReader = new Command("add-reader", "Creates a read token for the read API and prints it (alone, on stdout).") { readerName };
+        addReader.SetAction((parse, ct) => CommandLineHost.RunAsync(async (services, ct) =>
+        {
+            var (token, error) = await services.GetRequiredService<HostRegistry>().AddReadTokenAsync(parse.GetRequiredValue(readerName), ct);
+            return await PrintAsync(token, error);
+        }, ct));
+
+        var hostName = new Argument<string>("host") { Description = "The host the token ships for." };
+        var addIngest = new Command("add-ingest", "Creates another ingest token for a host (to rotate one) and prints it.") { hostName };
+        addIngest.SetAction((parse, ct) => CommandLineHost.RunAsync(async (services, ct) =>
+        {
+            var (token, error) = await services.GetRequiredService<HostRegistry>().AddIngestTokenAsync(parse.GetRequiredValue(hostName), ct);
+            return await PrintAsync(token, error);
+        }, ct));
+
+        var list = new Command("list", "Lists tokens (never the tokens themselves, which are not stored).");
+        list.SetAction((parse, ct) => CommandLineHost.RunAsync(async (services, ct) =>
+        {
+            var tokens = await services.GetRequiredService<HostRegistry>().ListTokensAsync(ct);
+            await PrintTableAsync(["ID", "KIND", "NAME", "HOST", "CREATED (UTC)", "REVOKED (UTC)"],
+                tokens.Select(t => new[] { t.Id.ToString(CultureInfo.InvariantCulture), t.Kind, t.Name, t.Host ?? "-", Format(t.CreatedAt)!, Format(t.RevokedAt) ?? "-" }));
+            return 0;
+        }, ct));
+
+        var id = new Argument<int>("id") { Description = "The token's ID, from 'tokens list'." };
+        var revoke = new Command("revoke", "Revokes a token: requests presenting it are refused from now on.") { id };
+        revoke.SetAction((parse, ct) => CommandLineHost.RunAsync(async (services, ct) =>
+        {
+            var revoked = await services.GetRequiredService<HostRegistry>().RevokeTokenAsync(parse.GetRequiredValue(id), ct);
+            return await PrintAsync(revoked ? "revoked" : null, revoked ? null : "no active token with that ID");
+        }, ct));
+
+        return new Command("tokens", "Ingest and read tokens.") { addReader, addIngest, list, revoke };
+    }
+
+    private static async Task<int> PrintAsync(string? output, string? error)
+    {
+        if (error is not null)
+        {
+            await Console.Error.WriteLineAsync(error);
+            return 1;
+        }
+        await Console.Out.WriteLineAsync(output);
+        return 0;
+    }
+
+    private static async Task PrintTableAsync(string[] header, IEnumerable<string[]> rows)
+    {
+        List<string[]> all = [header, .. rows];
+        var widths = header.Select((_, i) => all.Max(r => r[i].Length)).ToArray();
+        foreach (var row in all)
+        {
+            await Console.Out.WriteLineAsync(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
+        }
+    }
+
+    private static string? Format(DateTime? time) => time?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+}
