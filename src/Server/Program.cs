@@ -3,6 +3,7 @@ using Dashboard.Server.Components;
 using Dashboard.Server.Data;
 using Dashboard.Server.Hosts;
 using Dashboard.Server.Ingest;
+using Dashboard.Server.Stats;
 
 if (DashboardCommandLine.IsCommand(args))
 {
@@ -12,16 +13,20 @@ if (DashboardCommandLine.IsCommand(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDatabase(adoptRunningCluster: true);
 builder.AddDatabaseMaintenance();
+builder.AddDatabaseFailureHandling();
 builder.AddDashboardAuth();
 builder.AddIngest();
+builder.AddStats();
 builder.Services.AddRazorComponents().AddInteractiveWebAssemblyComponents();
 
 var app = builder.Build();
+app.UseExceptionHandler();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapIngestApi();
+app.MapStatsApi();
 app.MapRazorComponents<App>()
     .AddInteractiveWebAssemblyRenderMode()
     .AddAdditionalAssemblies(typeof(Dashboard.Client.Routes).Assembly);

@@ -8,6 +8,10 @@ namespace Dashboard.Shared;
 public sealed record HostInfo(string Name, string TimeZone, string LogFormat, DateTimeOffset? LastSeen);
 
 /// <summary>Requests per bucket: the top IPs, the rest, and the total.</summary>
+/// <remarks>
+/// Counts come from per-minute rollups: a minute counts when it overlaps [from, to). Buckets start at
+/// multiples of <paramref name="StepSeconds"/> since the Unix epoch.
+/// </remarks>
 /// <param name="StepSeconds">Bucket width.</param>
 /// <param name="Buckets">Start of each bucket; every other array is indexed like this one.</param>
 /// <param name="Total">All requests per bucket.</param>
@@ -36,8 +40,16 @@ public sealed record IpSummary(
     DateTimeOffset LastSeen);
 
 /// <summary>Everything about one IP over a range.</summary>
-/// <param name="Statuses">Requests by HTTP status code.</param>
-/// <param name="Methods">Requests by method; lines without a request line count under "-".</param>
+/// <param name="Requests">All its requests in the range (exact, at minute resolution like every count).</param>
+/// <param name="Statuses">Requests by HTTP status code, among the <paramref name="BreakdownRequests"/> latest.</param>
+/// <param name="Methods">Requests by method ("-" for lines without a request line), among the same latest requests.</param>
+/// <param name="TopPaths">The most requested paths among the same latest requests.</param>
+/// <param name="UserAgents">The most frequent User-Agents ("-" for none) among the same latest requests.</param>
+/// <param name="Hosts">Requests per receiving host (exact).</param>
+/// <param name="BreakdownRequests">
+/// How many of its latest requests the breakdowns count: all of them, unless the IP sent more than the
+/// server reads raw for one answer, in which case the breakdowns describe the most recent ones.
+/// </param>
 public sealed record IpDetail(
     string Ip,
     long Requests,
@@ -50,7 +62,8 @@ public sealed record IpDetail(
     IReadOnlyDictionary<string, long> Methods,
     IReadOnlyList<PathCount> TopPaths,
     IReadOnlyList<UserAgentCount> UserAgents,
-    IReadOnlyList<HostCount> Hosts);
+    IReadOnlyList<HostCount> Hosts,
+    long BreakdownRequests);
 
 /// <summary>Requests in the bucket starting at <paramref name="Time"/>.</summary>
 public sealed record TimelinePoint(DateTimeOffset Time, long Count);

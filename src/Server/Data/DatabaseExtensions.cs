@@ -39,6 +39,13 @@ internal static class DatabaseExtensions
         builder.Services.AddSingleton(TimeProvider.System);
     }
 
+    /// <summary>Problem details for every error, and 503 + Retry-After rather than 500 when the database fails.</summary>
+    public static void AddDatabaseFailureHandling(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
+    }
+
     /// <summary>Migrations before the server listens; partitions and retention while it runs.</summary>
     public static void AddDatabaseMaintenance(this IHostApplicationBuilder builder)
     {

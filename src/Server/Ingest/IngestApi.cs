@@ -108,8 +108,6 @@ internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate,
 {
     public delegate Task BatchWork(IngestSession session, Stream body, BodyKind kind, CancellationToken ct);
 
-    private const string RetryAfterSeconds = "5";
-
     public async Task<IResult> RunAsync(HttpContext context, IngestHost host, string stream, BatchWork work)
     {
         var request = context.Request;
@@ -169,16 +167,15 @@ internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate,
         {
             return IngestApi.Problem(StatusCodes.Status400BadRequest, "the body is not valid JSON");
         }
-        catch (NpgsqlException e) when (Data.DatabaseFailures.IsRetryable(e))
+        catch (Exception e) when (Data.DatabaseFailures.IsClientData(e))
+        {
+            logger.LogWarning("Ingest batch for host {Host} held a value PostgreSQL refused ({Error})", host.Name, ((PostgresException)e).SqlState);
+            return IngestApi.Problem(StatusCodes.Status400BadRequest, "the body holds a value that cannot be stored");
+        }
+        catch (Exception e) when (Data.DatabaseFailures.IsDatabaseFailure(e) && !ct.IsCancellationRequested)
         {
             logger.LogWarning(e, "Ingest batch for host {Host} failed on the database; answering 503", host.Name);
             return Unavailable(context, "the database is unavailable; retry later");
-        }
-        catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
-        {
-            // Class 22 is "data exception": a value the client sent that PostgreSQL cannot hold.
-            logger.LogError(e, "Ingest batch for host {Host} held a value PostgreSQL refused ({SqlState})", host.Name, e.SqlState);
-            return IngestApi.Problem(StatusCodes.Status400BadRequest, "the body holds a value that cannot be stored");
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && ct.IsCancellationRequested)
         {
@@ -188,7 +185,7 @@ internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate,
 
     private static ProblemHttpResult Unavailable(HttpContext context, string detail)
     {
-        context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        context.Response.Headers.RetryAfter = Data.DatabaseFailures.RetryAfterSeconds;
         return IngestApi.Problem(StatusCodes.Status503ServiceUnavailable, detail);
     }
 }

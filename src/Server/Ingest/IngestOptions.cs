@@ -48,6 +48,8 @@ internal sealed class IngestGate(IOptions<IngestOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentBatches);
 
+    public int FreeSlots => _slots.CurrentCount;
+
     public async Task<IDisposable?> EnterAsync(CancellationToken ct) =>
         await _slots.WaitAsync(options.Value.QueueTimeout, ct) ? new Slot(_slots) : null;
 

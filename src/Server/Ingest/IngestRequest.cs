@@ -79,7 +79,7 @@ internal static class IngestRequest
         {
             return true;
         }
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) && HasExplicitOffset(value))
+        if (Rfc3339.TryParse(value, out var parsed))
         {
             sampleTimeUtc = parsed.UtcDateTime;
             return true;
@@ -87,7 +87,4 @@ internal static class IngestRequest
         error = "X-Sample-Time must be an RFC 3339 time with an offset";
         return false;
     }
-
-    private static bool HasExplicitOffset(string value) =>
-        value.EndsWith('Z') || value.EndsWith('z') || (value.Length > 6 && (value[^6] is '+' or '-') && value[^3] == ':');
 }

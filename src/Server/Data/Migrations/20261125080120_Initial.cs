@@ -270,9 +270,10 @@ namespace Dashboard.Server.Data.Migrations
                 columns: new[] { "host_id", "received_at" });
 
             // What EF cannot describe: rollup keys on inet, and the tables partitioned by day.
+            // Rollup keys lead with time: every chart and ranking reads a time range, of one host or all.
             migrationBuilder.Sql("""
-                ALTER TABLE access_minute ADD PRIMARY KEY (host_id, minute, client_ip);
-                ALTER TABLE access_hour ADD PRIMARY KEY (host_id, hour, client_ip);
+                ALTER TABLE access_minute ADD PRIMARY KEY (minute, host_id, client_ip);
+                ALTER TABLE access_hour ADD PRIMARY KEY (hour, host_id, client_ip);
 
                 CREATE TABLE access_log (
                     host_id integer NOT NULL,

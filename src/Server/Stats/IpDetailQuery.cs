@@ -1,0 +1,122 @@
+using System.Net;
+using Dashboard.Shared;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Dashboard.Server.Stats;
+
+/// <summary>
+/// One IP over a range: totals, timeline and hosts from the rollups (exact); statuses, methods, paths and
+/// user agents from its latest raw requests, at most <see cref="MaxBreakdownRequests"/> of them, so that
+/// an address that sent millions of requests is still answered in milliseconds.
+/// </summary>
+internal sealed class IpDetailQuery(NpgsqlDataSource dataSource)
+{
+    public const int MaxBreakdownRequests = 20_000;
+    private const int TopCount = 20;
+
+    // $1..$6: see ReadRange.AddRollupParameters; $7: the IP.
+    private const string PerHostSql = $"""
+        SELECT h.name, sum(r.requests)::bigint, sum(r.bytes)::bigint, min(r.first_seen), max(r.last_seen)
+        FROM ({IpRanking.RollupRowsSql}) AS r
+        JOIN hosts h ON h.id = r.host_id
+        WHERE r.client_ip = $7
+        GROUP BY h.name
+        ORDER BY 2 DESC, h.name
+        """;
+
+    // $1..$3: see ReadRange.AddExactParameters; $4: the IP, $5: how many requests, $6: how many paths and agents.
+    private const string BreakdownSql = """
+        WITH latest AS (
+            SELECT status, method, path, user_agent FROM access_log
+            WHERE client_ip = $4 AND time >= $2 AND time < $3 AND ($1::integer IS NULL OR host_id = $1)
+            ORDER BY time DESC
+            LIMIT $5
+        )
+        SELECT 'status', coalesce(status::text, '-'), count(*) FROM latest GROUP BY status
+        UNION ALL
+        SELECT 'method', coalesce(method, '-'), count(*) FROM latest GROUP BY method
+        UNION ALL
+        (SELECT 'path', coalesce(path, '-'), count(*) FROM latest GROUP BY path ORDER BY 3 DESC, 2 LIMIT $6)
+        UNION ALL
+        (SELECT 'agent', coalesce(user_agent, '-'), count(*) FROM latest GROUP BY user_agent ORDER BY 3 DESC, 2 LIMIT $6)
+        """;
+
+    public async Task<IpDetail?> GetAsync(IPAddress ip, ReadRange range, CancellationToken ct)
+    {
+        List<HostCount> hosts = [];
+        long requests = 0, bytes = 0;
+        DateTime? firstSeen = null, lastSeen = null;
+        await using (var command = dataSource.CreateCommand(PerHostSql))
+        {
+            range.AddRollupParameters(command);
+            command.Parameters.Add(new() { Value = ip, NpgsqlDbType = NpgsqlDbType.Inet });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                hosts.Add(new HostCount(reader.GetString(0), reader.GetInt64(1)));
+                requests += reader.GetInt64(1);
+                bytes += reader.GetInt64(2);
+                firstSeen = Min(firstSeen, reader.GetFieldValue<DateTime>(3));
+                lastSeen = Max(lastSeen, reader.GetFieldValue<DateTime>(4));
+            }
+        }
+        if (requests == 0)
+        {
+            return null;
+        }
+
+        var timeline = (await TrafficQuery.CountsPerBucketAsync(dataSource, range, [ip], ct))[ip];
+        var breakdown = await BreakdownAsync(ip, range, ct);
+        return new IpDetail(
+            ip.ToString(), requests, bytes, ToOffset(firstSeen), ToOffset(lastSeen), (int)range.Step.TotalSeconds,
+            [.. range.Buckets().Select((bucket, i) => new TimelinePoint(new DateTimeOffset(bucket), timeline[i]))],
+            breakdown.Statuses, breakdown.Methods,
+            [.. breakdown.Paths.Select(p => new PathCount(p.Key, p.Value))],
+            [.. breakdown.Agents.Select(a => new UserAgentCount(a.Key, a.Value))],
+            hosts,
+            breakdown.Statuses.Values.Sum());
+    }
+
+    private sealed record Breakdown(
+        Dictionary<string, long> Statuses, Dictionary<string, long> Methods, List<KeyValuePair<string, long>> Paths, List<KeyValuePair<string, long>> Agents);
+
+    private async Task<Breakdown> BreakdownAsync(IPAddress ip, ReadRange range, CancellationToken ct)
+    {
+        var breakdown = new Breakdown([], [], [], []);
+        await using var command = dataSource.CreateCommand(BreakdownSql);
+        range.AddExactParameters(command);
+        command.Parameters.Add(new() { Value = ip, NpgsqlDbType = NpgsqlDbType.Inet });
+        command.Parameters.Add(new() { Value = MaxBreakdownRequests });
+        command.Parameters.Add(new() { Value = TopCount });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var (kind, value, count) = (reader.GetString(0), reader.GetString(1), reader.GetInt64(2));
+            switch (kind)
+            {
+                case "status":
+                    breakdown.Statuses[value] = count;
+                    break;
+                case "method":
+                    breakdown.Methods[value] = count;
+                    break;
+                case "path":
+                    breakdown.Paths.Add(new(value, count));
+                    break;
+                default:
+                    breakdown.Agents.Add(new(value, count));
+                    break;
+            }
+        }
+        breakdown.Paths.Sort((a, b) => b.Value != a.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key, b.Key));
+        breakdown.Agents.Sort((a, b) => b.Value != a.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key, b.Key));
+        return breakdown;
+    }
+
+    private static DateTime? Min(DateTime? a, DateTime b) => a is { } x && x < b ? x : b;
+
+    private static DateTime? Max(DateTime? a, DateTime b) => a is { } x && x > b ? x : b;
+
+    private static DateTimeOffset? ToOffset(DateTime? time) => time is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
+}

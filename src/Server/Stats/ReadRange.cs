@@ -1,0 +1,135 @@
+using Dashboard.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Dashboard.Server.Stats;
+
+/// <summary>The query string every read endpoint takes. Times are RFC 3339 with an offset; <c>to</c> is exclusive.</summary>
+public sealed record RangeQuery(string? From, string? To, string? Host);
+
+/// <summary>
+/// A validated range. Rollups have minute resolution, so they are read over every minute that overlaps
+/// [From, To); raw rows are read over [From, To) exactly. Buckets start at multiples of Step since the epoch.
+/// </summary>
+internal sealed record ReadRange(DateTime From, DateTime To, int? HostId, TimeSpan Step)
+{
+    /// <summary>Bucket widths, smallest first; the range gets the smallest that keeps the chart under <see cref="MaxBuckets"/>.</summary>
+    private static readonly int[] StepLadderSeconds = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+    public const int MaxBuckets = 360;
+    public static readonly TimeSpan DefaultSpan = TimeSpan.FromHours(1);
+    public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(400);
+
+    public DateTime FirstMinute => Floor(From, TimeSpan.FromMinutes(1));
+    public DateTime EndMinute => Ceiling(To, TimeSpan.FromMinutes(1));
+
+    /// <summary>Bucket starts covering the range, oldest first.</summary>
+    public DateTime[] Buckets()
+    {
+        var first = Floor(From, Step);
+        var count = (int)((EndMinute - first).Ticks / Step.Ticks) + ((EndMinute - first).Ticks % Step.Ticks == 0 ? 0 : 1);
+        return [.. Enumerable.Range(0, count).Select(i => first + i * Step)];
+    }
+
+    public int BucketIndex(DateTime bucket) => (int)((bucket - Floor(From, Step)).Ticks / Step.Ticks);
+
+    public static TimeSpan StepFor(TimeSpan span)
+    {
+        foreach (var seconds in StepLadderSeconds)
+        {
+            if (span.TotalSeconds / seconds <= MaxBuckets)
+            {
+                return TimeSpan.FromSeconds(seconds);
+            }
+        }
+        return TimeSpan.FromSeconds(StepLadderSeconds[^1]);
+    }
+
+    /// <summary>
+    /// Adds the parameters every rollup query shares, in this order: $1 host id (null = all hosts),
+    /// $2 first minute, $3 end minute, $4 first whole hour, $5 end of the last whole hour, $6 step.
+    /// Hours are empty ($4 = $5) when the range holds no whole hour.
+    /// </summary>
+    public void AddRollupParameters(NpgsqlCommand command)
+    {
+        var hoursFrom = Ceiling(FirstMinute, TimeSpan.FromHours(1));
+        var hoursTo = Floor(EndMinute, TimeSpan.FromHours(1));
+        if (hoursFrom >= hoursTo)
+        {
+            hoursFrom = hoursTo = EndMinute;
+        }
+        command.Parameters.Add(new() { Value = (object?)HostId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new() { Value = FirstMinute, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = EndMinute, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = hoursFrom, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = hoursTo, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = Step, NpgsqlDbType = NpgsqlDbType.Interval });
+    }
+
+    /// <summary>Adds the parameters of a raw-row query: $1 host id (null = all hosts), $2 from, $3 to (exclusive).</summary>
+    public void AddExactParameters(NpgsqlCommand command)
+    {
+        command.Parameters.Add(new() { Value = (object?)HostId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new() { Value = From, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = To, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+    }
+
+    private static DateTime Floor(DateTime time, TimeSpan unit) => new(time.Ticks - time.Ticks % unit.Ticks, DateTimeKind.Utc);
+
+    private static DateTime Ceiling(DateTime time, TimeSpan unit) => time.Ticks % unit.Ticks == 0 ? time : Floor(time, unit) + unit;
+}
+
+/// <summary>Turns a <see cref="RangeQuery"/> into a <see cref="ReadRange"/>, or into the reasons it cannot be one.</summary>
+internal sealed class ReadRanges(DashboardDb db, TimeProvider clock)
+{
+    public async Task<(ReadRange? Range, Dictionary<string, string[]>? Errors)> ResolveAsync(RangeQuery query, CancellationToken ct)
+    {
+        Dictionary<string, string[]> errors = [];
+        var to = clock.GetUtcNow();
+        if (query.To is not null)
+        {
+            if (Rfc3339.TryParse(query.To, out var parsedTo))
+            {
+                to = parsedTo;
+            }
+            else
+            {
+                errors["to"] = ["must be an RFC 3339 time with an offset, e.g. 2015-08-17T12:40:00+09:00 (encode '+' as %2B)"];
+            }
+        }
+        var from = to.UtcDateTime.Ticks >= ReadRange.DefaultSpan.Ticks ? to - ReadRange.DefaultSpan : DateTimeOffset.MinValue;
+        if (query.From is not null)
+        {
+            if (Rfc3339.TryParse(query.From, out var parsedFrom))
+            {
+                from = parsedFrom;
+            }
+            else
+            {
+                errors["from"] = ["must be an RFC 3339 time with an offset, e.g. 2015-08-17T12:00:00+09:00 (encode '+' as %2B)"];
+            }
+        }
+        if (errors.Count == 0 && from >= to)
+        {
+            errors["from"] = ["must be before to"];
+        }
+        if (errors.Count == 0 && to - from > ReadRange.MaxSpan)
+        {
+            errors["from"] = [$"the range may span at most {ReadRange.MaxSpan.TotalDays} days"];
+        }
+        int? hostId = null;
+        if (!string.IsNullOrEmpty(query.Host))
+        {
+            hostId = await db.Hosts.Where(h => h.Name == query.Host).Select(h => (int?)h.Id).FirstOrDefaultAsync(ct);
+            if (hostId is null)
+            {
+                errors["host"] = ["no host has this name (GET /api/v1/hosts lists them)"];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        return (new ReadRange(from.UtcDateTime, to.UtcDateTime, hostId, ReadRange.StepFor(to - from)), null);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Dashboard.Server.Tests.Infrastructure;
+
+/// <summary>The product's executable run as a user runs it: a command, or the server in the background.</summary>
+public sealed partial class ServerProcess : IAsyncDisposable
+{
+    private static readonly string ServerDll = Path.Combine(AppContext.BaseDirectory, "Server.dll");
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServerProcess(Process process) => _process = process;
+
+    public Uri? BaseAddress { get; private set; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Runs one command to completion.</summary>
+    public static async Task<CommandResult> RunCommandAsync(string dataDirectory, params string[] arguments)
+    {
+        using var process = Process.Start(StartInfo(dataDirectory, arguments))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CommandResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the server on a free loopback port and waits until it listens.</summary>
+    public static async Task<ServerProcess> StartServerAsync(string dataDirectory)
+    {
+        var server = new ServerProcess(Process.Start(StartInfo(dataDirectory, ["--urls", "http://127.0.0.1:0"]))!);
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Collect(object _, DataReceivedEventArgs e)
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+            lock (server._output)
+            {
+                server._output.AppendLine(e.Data);
+            }
+            if (ListeningPattern().Match(e.Data) is { Success: true } match)
+            {
+                listening.TrySetResult(new Uri(match.Groups[1].Value));
+            }
+        }
+        server._process.OutputDataReceived += Collect;
+        server._process.ErrorDataReceived += Collect;
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
+        var started = await Task.WhenAny(listening.Task, server._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
+        if (started != listening.Task)
+        {
+            throw new InvalidOperationException("the server did not start listening:\n" + server.Output);
+        }
+        server.BaseAddress = listening.Task.Result;
+        return server;
+    }
+
+    /// <summary>Stops the server as a service manager would (SIGTERM) and waits for it to exit.</summary>
+    public async Task<int> StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await StopAsync();
+        }
+        _process.Dispose();
+    }
+
+    private static ProcessStartInfo StartInfo(string dataDirectory, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDirectory,
+        };
+        start.ArgumentList.Add(ServerDll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["DASHBOARD_DATA_DIR"] = dataDirectory;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment.Remove("ConnectionStrings__Dashboard");
+        return start;
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningPattern();
+}
+
+public sealed record CommandResult(int ExitCode, string Stdout, string Stderr);
