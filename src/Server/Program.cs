@@ -25,6 +25,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
+app.MapHealthChecks("/healthz");
 app.MapIngestApi();
 app.MapStatsApi();
 app.MapRazorComponents<App>()

@@ -18,6 +18,7 @@ internal static class DashboardCommandLine
         {
             HostsCommand(),
             TokensCommand(),
+            HealthCommand(),
         };
         return root.Parse(args).InvokeAsync();
     }
@@ -91,6 +92,30 @@ internal static class DashboardCommandLine
         }, ct));
 
         return new Command("tokens", "Ingest and read tokens.") { addReader, addIngest, list, revoke };
+    }
+
+    private static Command HealthCommand()
+    {
+        var url = new Option<Uri>("--url")
+        {
+            Description = "The server's health endpoint.",
+            DefaultValueFactory = _ => new Uri("http://127.0.0.1:8080/healthz"),
+        };
+        var health = new Command("health", "Exits 0 when the server and its database answer (for container health checks).") { url };
+        health.SetAction(async (parse, ct) =>
+        {
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            try
+            {
+                using var response = await client.GetAsync(parse.GetRequiredValue(url), ct);
+                return await PrintAsync(response.IsSuccessStatusCode ? "healthy" : null, response.IsSuccessStatusCode ? null : $"unhealthy: {(int)response.StatusCode}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return await PrintAsync(null, $"unreachable: {e.Message}");
+            }
+        });
+        return health;
     }
 
     private static async Task<int> PrintAsync(string? output, string? error)

@@ -39,11 +39,15 @@ internal static class DatabaseExtensions
         builder.Services.AddSingleton(TimeProvider.System);
     }
 
-    /// <summary>Problem details for every error, and 503 + Retry-After rather than 500 when the database fails.</summary>
+    /// <summary>
+    /// Problem details for every error, 503 + Retry-After rather than 500 when the database fails, and
+    /// <c>/healthz</c> for load balancers and container health checks.
+    /// </summary>
     public static void AddDatabaseFailureHandling(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
     }
 
     /// <summary>Migrations before the server listens; partitions and retention while it runs.</summary>

@@ -1,0 +1,15 @@
+# The dashboard server. docker-compose.yml runs it beside PostgreSQL.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish src/Server -c Release -o /app --nologo
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /app .
+# The image's unprivileged account (UID 1654).
+USER app
+ENV Urls=http://+:8080
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["dotnet", "Server.dll", "health"]
+ENTRYPOINT ["dotnet", "Server.dll"]

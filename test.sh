@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every test: parsers, the server on a real PostgreSQL (a throwaway cluster, or the one
+# DASHBOARD_TEST_POSTGRES names), the command line and the embedded launcher.
+# Extra arguments go to dotnet test (e.g. --filter FullyQualifiedName~Ingest).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$root/scripts/prerequisites.sh"
+ensure_prerequisites postgresql
+cd "$root"
+dotnet test Dashboard.sln -c Release --nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory TestResults "$@"
