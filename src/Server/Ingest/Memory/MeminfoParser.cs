@@ -98,22 +98,12 @@ public static class MeminfoParser
             {
                 continue;
             }
-            if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDecimal(out var number) || number != decimal.Truncate(number))
+            if (!TryReadKilobytes(property.Value, out var kilobytes, out var problem))
             {
-                error = $"{name} is not a whole number";
+                error = $"{name} {problem}";
                 return false;
             }
-            if (number < 0)
-            {
-                error = $"{name} is negative";
-                return false;
-            }
-            if (number > long.MaxValue)
-            {
-                error = $"{name} is too large";
-                return false;
-            }
-            field = (long)number;
+            field = kilobytes;
         }
         if (memTotal is null)
         {
@@ -176,6 +166,30 @@ public static class MeminfoParser
         return number.Length is > 0 and <= 18
             && (unit.IsEmpty || unit.Equals("kB", StringComparison.OrdinalIgnoreCase))
             && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out kilobytes);
+    }
+
+    private static bool TryReadKilobytes(JsonElement value, out long kilobytes, [NotNullWhen(false)] out string? problem)
+    {
+        kilobytes = 0;
+        problem = null;
+        if (value.ValueKind != JsonValueKind.Number)
+        {
+            problem = "is not a whole number";
+            return false;
+        }
+        // Beyond decimal's range (±7.9e28) only the sign and size matter for the reason.
+        if (!value.TryGetDecimal(out var number))
+        {
+            value.TryGetDouble(out var approximate);
+            problem = approximate < 0 ? "is negative" : Math.Abs(approximate) < 1 ? "is not a whole number" : "is too large";
+            return false;
+        }
+        problem = number < 0 ? "is negative"
+            : number != decimal.Truncate(number) ? "is not a whole number"
+            : number > long.MaxValue ? "is too large"
+            : null;
+        kilobytes = problem is null ? (long)number : 0;
+        return problem is null;
     }
 
     private static bool TryReadTime(JsonElement value, DateTime receivedAtUtc, out DateTime time, [NotNullWhen(false)] out string? error)

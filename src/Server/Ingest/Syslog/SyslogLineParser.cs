@@ -456,8 +456,9 @@ public static class SyslogLineParser
         SyslogDefaults defaults, out DateTime timeUtc)
     {
         timeUtc = default;
-        var latest = defaults.ReceivedAt.UtcDateTime + FutureSkew;
-        var receivedYear = TimeZoneInfo.ConvertTimeFromUtc(defaults.ReceivedAt.UtcDateTime, defaults.TimeZone).Year;
+        var received = defaults.ReceivedAt.UtcDateTime;
+        var latest = received.Ticks > DateTime.MaxValue.Ticks - FutureSkew.Ticks ? DateTime.MaxValue : received + FutureSkew;
+        var receivedYear = new DateTime(Math.Clamp(received.Ticks + defaults.TimeZone.GetUtcOffset(received).Ticks, 0, DateTime.MaxValue.Ticks)).Year;
         for (var year = Math.Min(receivedYear + 1, 9998); year >= Math.Max(receivedYear - 8, Rfc3339.MinYear); year--)
         {
             if (Rfc3339.TryCreate(year, month, day, hour, minute, second, out var local)
