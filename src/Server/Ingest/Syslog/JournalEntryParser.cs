@@ -8,7 +8,9 @@ namespace Dashboard.Server.Ingest.Syslog;
 /// <summary>
 /// One object of <c>journalctl -o json</c> (journald's JSON export format). journalctl writes a field
 /// that is not printable UTF-8 as an array of its bytes, and a field logged more than once as an array
-/// of values; both are read here, for every field used.
+/// of values; both are read here, for every field used. Journal records forwarded by Fluent Bit
+/// (time in <c>date</c>) or Vector (<c>timestamp</c>, <c>message</c>) keep the journal's field names
+/// and are read too.
 /// </summary>
 public static class JournalEntryParser
 {
@@ -21,7 +23,7 @@ public static class JournalEntryParser
         entry.ValueKind == JsonValueKind.Object
         && (entry.TryGetProperty("__REALTIME_TIMESTAMP", out _)
             || entry.TryGetProperty("_SOURCE_REALTIME_TIMESTAMP", out _)
-            || (entry.TryGetProperty("MESSAGE", out _) && entry.TryGetProperty("_TRANSPORT", out _)));
+            || (entry.TryGetProperty("_TRANSPORT", out _) && (entry.TryGetProperty("MESSAGE", out _) || entry.TryGetProperty("message", out _))));
 
     public static bool TryParse(JsonElement entry, out SyslogMessage message, [NotNullWhen(false)] out string? error)
     {
@@ -31,20 +33,11 @@ public static class JournalEntryParser
             error = "not a JSON object";
             return false;
         }
-        // __REALTIME_TIMESTAMP is when journald received the entry; every export has it.
-        var timeField = entry.TryGetProperty("__REALTIME_TIMESTAMP", out _) ? "__REALTIME_TIMESTAMP" : "_SOURCE_REALTIME_TIMESTAMP";
-        if (!TryGetText(entry, timeField, out var timeText))
+        if (!TryGetTime(entry, out var timeUtc, out error))
         {
-            error = "no __REALTIME_TIMESTAMP";
             return false;
         }
-        if (!long.TryParse(timeText, NumberStyles.None, CultureInfo.InvariantCulture, out var microseconds)
-            || microseconds is < MinTimestampMicroseconds or > MaxTimestampMicroseconds)
-        {
-            error = $"{timeField} is not microseconds since 1970";
-            return false;
-        }
-        if (!entry.TryGetProperty("MESSAGE", out var messageField))
+        if (!entry.TryGetProperty("MESSAGE", out var messageField) && !entry.TryGetProperty("message", out messageField))
         {
             error = "no MESSAGE";
             return false;
@@ -61,7 +54,7 @@ public static class JournalEntryParser
             : TryGetText(entry, "_COMM", out var command) ? command
             : null;
         message = new SyslogMessage(
-            DateTime.UnixEpoch.AddTicks(microseconds * 10),
+            timeUtc,
             TryGetText(entry, "_HOSTNAME", out var hostname) ? hostname : null,
             program,
             GetNumber(entry, "_PID", 1, int.MaxValue) ?? GetNumber(entry, "SYSLOG_PID", 1, int.MaxValue),
@@ -70,6 +63,54 @@ public static class JournalEntryParser
             text.TrimEnd("\r\n").ToString());
         error = null;
         return true;
+    }
+
+    // __REALTIME_TIMESTAMP is when journald received the entry; every journalctl export has it.
+    private static bool TryGetTime(JsonElement entry, out DateTime timeUtc, [NotNullWhen(false)] out string? error)
+    {
+        timeUtc = default;
+        foreach (var field in (ReadOnlySpan<string>)["__REALTIME_TIMESTAMP", "_SOURCE_REALTIME_TIMESTAMP"])
+        {
+            if (TryGetText(entry, field, out var text))
+            {
+                if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var microseconds)
+                    || microseconds is < MinTimestampMicroseconds or > MaxTimestampMicroseconds)
+                {
+                    error = $"{field} is not microseconds since 1970";
+                    return false;
+                }
+                timeUtc = DateTime.UnixEpoch.AddTicks(microseconds * 10);
+                error = null;
+                return true;
+            }
+        }
+        // Shippers move the time into a field of their own: Vector "timestamp" (RFC 3339), Fluent Bit
+        // "date" (epoch seconds, or ISO 8601 with json_date_format iso8601).
+        foreach (var field in (ReadOnlySpan<string>)["timestamp", "date"])
+        {
+            if (!entry.TryGetProperty(field, out var value))
+            {
+                continue;
+            }
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds)
+                && seconds >= 0 && seconds * 1_000_000 <= MaxTimestampMicroseconds)
+            {
+                timeUtc = DateTime.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond));
+                error = null;
+                return true;
+            }
+            var text = value.ValueKind == JsonValueKind.String ? value.GetString().AsSpan() : [];
+            if (Rfc3339.TryParse(text, out var local, out var offset, out var consumed) && consumed == text.Length
+                && offset is { } o && Rfc3339.TryToUtc(local, o, out timeUtc))
+            {
+                error = null;
+                return true;
+            }
+            error = $"{field} is not an RFC 3339 time or epoch seconds";
+            return false;
+        }
+        error = "no __REALTIME_TIMESTAMP";
+        return false;
     }
 
     private static bool IsKernel(JsonElement entry) => TryGetText(entry, "_TRANSPORT", out var transport) && transport == "kernel";

@@ -112,7 +112,23 @@ public class JournalEntryParserTests
     }
 
     [Theory]
+    // Shaped like Fluent Bit's systemd input through its http output (json_date_key "date", epoch seconds).
+    [InlineData("""{"date":1439782293.5,"_TRANSPORT":"kernel","PRIORITY":"3","_HOSTNAME":"hoge","MESSAGE":"Out of memory: Kill process 12921 (httpd) score 26 or sacrifice child"}""")]
+    // Shaped like Vector's journald source: "timestamp" and "message".
+    [InlineData("""{"timestamp":"2015-08-17T03:31:33.500Z","_TRANSPORT":"kernel","PRIORITY":"3","host":"x","_HOSTNAME":"hoge","message":"Out of memory: Kill process 12921 (httpd) score 26 or sacrifice child"}""")]
+    public void Journal_records_forwarded_by_shippers_are_read(string json)
+    {
+        var message = ParseEntry(json);
+
+        Assert.Equal(Utc("2015-08-17T03:31:33.5Z"), message.TimeUtc);
+        Assert.Equal(("hoge", "kernel", 3), (message.Hostname, message.Program, message.Severity));
+        Assert.Equal("Out of memory: Kill process 12921 (httpd) score 26 or sacrifice child", message.Message);
+    }
+
+    [Theory]
     [InlineData("""{"MESSAGE":"x","_TRANSPORT":"stdout"}""", "no __REALTIME_TIMESTAMP")]
+    [InlineData("""{"date":"SECRET","MESSAGE":"x","_TRANSPORT":"stdout"}""", "date is not an RFC 3339 time or epoch seconds")]
+    [InlineData("""{"timestamp":-5,"MESSAGE":"x","_TRANSPORT":"stdout"}""", "timestamp is not an RFC 3339 time or epoch seconds")]
     [InlineData("""{"__REALTIME_TIMESTAMP":"SECRET","MESSAGE":"x"}""", "__REALTIME_TIMESTAMP is not microseconds since 1970")]
     [InlineData("""{"__REALTIME_TIMESTAMP":"-1","MESSAGE":"x"}""", "__REALTIME_TIMESTAMP is not microseconds since 1970")]
     [InlineData("""{"__REALTIME_TIMESTAMP":"999999999999999999999","MESSAGE":"x"}""", "__REALTIME_TIMESTAMP is not microseconds since 1970")]
