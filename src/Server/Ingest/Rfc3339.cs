@@ -6,7 +6,7 @@ namespace Dashboard.Server.Ingest;
 /// </summary>
 internal static class Rfc3339
 {
-    /// <summary>Older times are a clock that was never set, or garbage; X-Log-Year has the same floor.</summary>
+    // Older times are a clock that was never set, or garbage; X-Log-Year has the same floor.
     public const int MinYear = 1970;
 
     /// <summary>

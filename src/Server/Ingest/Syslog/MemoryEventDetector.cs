@@ -20,19 +20,15 @@ namespace Dashboard.Server.Ingest.Syslog;
 /// </remarks>
 public sealed class MemoryEventDetector
 {
-    /// <summary>
-    /// The lines of one kill are logged within milliseconds, but syslog times have whole seconds and
-    /// relays add delay; the same window as <see cref="HostEventStore"/>'s merge of a kill split across batches.
-    /// </summary>
+    // The lines of one kill are logged within milliseconds, but syslog times have whole seconds and
+    // relays add delay; the same window as HostEventStore's merge of a kill split across batches.
     private static readonly TimeSpan JoinWindow = TimeSpan.FromSeconds(10);
 
-    /// <summary>How far back a line looks for the kill it belongs to: kills in one OOM storm can be many.</summary>
+    // How far back a line looks for the kill it belongs to, so a batch of many kills stays linear.
     private const int MaxJoinDistance = 64;
 
-    /// <summary>
-    /// The pid of an "invoked oom-killer" or "page allocation failure" line is on the
-    /// <c>CPU: 0 PID: 1691 Comm: httpd …</c> (or older <c>Pid: 1691, comm: httpd …</c>) line just after it.
-    /// </summary>
+    // The pid of an "invoked oom-killer" or "page allocation failure" line is on the
+    // "CPU: 0 PID: 1691 Comm: httpd …" (older: "Pid: 1691, comm: httpd …") line just after it.
     private const int PidLookahead = 3;
 
     private static readonly System.Buffers.SearchValues<char> UptimeChars = System.Buffers.SearchValues.Create("0123456789.");
