@@ -46,7 +46,13 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IDisposable
         {
             if (JournalEntryParser.TryParse(record, out var message, out var journalError))
             {
-                Write(number, message with { Message = SafeText.Clean(message.Message) });
+                // JSON strings may hold NUL or lone surrogates, which PostgreSQL text refuses.
+                Write(number, message with
+                {
+                    Hostname = message.Hostname is null ? null : SafeText.Clean(message.Hostname),
+                    Program = message.Program is null ? null : SafeText.Clean(message.Program),
+                    Message = SafeText.Clean(message.Message),
+                });
             }
             else
             {
