@@ -82,6 +82,21 @@ public sealed class SyslogIngestTests(DashboardApp app) : IClassFixture<Dashboar
     }
 
     [Fact]
+    public async Task A_centos6_kill_announced_for_a_parent_in_one_batch_and_done_to_its_child_in_the_next_is_one_event()
+    {
+        using var client = app.ClientWithToken(await app.AddHostAsync("split-child", "Asia/Tokyo"));
+
+        await IngestAnswer.ReadAsync(await client.PostAsync(SyslogUri, HttpBodies.Lines([
+            "Aug 17 12:32:50 split-child kernel: Out of memory: Kill process 21107 (httpd) score 27 or sacrifice child"])));
+        await IngestAnswer.ReadAsync(await client.PostAsync(SyslogUri, HttpBodies.Lines([
+            "Aug 17 12:32:50 split-child kernel: Killed process 21109, UID 48, (httpd) total-vm:1233196kB, anon-rss:389444kB, file-rss:120kB"])));
+
+        var kills = await Sql.RowsAsync(app.ConnectionString,
+            "SELECT e.pid, e.process, e.score, e.total_vm_kb FROM host_events e JOIN hosts h ON h.id = e.host_id WHERE h.name = 'split-child' AND e.kind = 'oom-kill'");
+        Assert.Equal([21109, "httpd", 27, 1233196L], Assert.Single(kills));
+    }
+
+    [Fact]
     public async Task Journald_json_export_entries_are_read_with_their_own_time()
     {
         using var client = app.ClientWithToken(await app.AddHostAsync("journald-host"));

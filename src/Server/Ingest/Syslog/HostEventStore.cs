@@ -6,19 +6,24 @@ namespace Dashboard.Server.Ingest.Syslog;
 internal static class HostEventStore
 {
     // The same kill (host, kind, pid) within 10 s is one event: the later lines complete what the
-    // first stored. Events without a pid merge only with an identical one (a resent batch).
+    // first stored. CentOS 6 may announce a parent ("Kill process 1 (x) score …", stored alone at the
+    // end of one batch) and then kill its child ("Killed process 2 …", the next batch): an announced
+    // kill without sizes takes the sizes, pid and name of the kill that follows it. Events without a
+    // pid merge only with an identical one (a resent batch).
     private const string SaveSql = """
         WITH same AS (
             SELECT id FROM host_events
-            WHERE host_id = $1 AND kind = $2
+            WHERE host_id = $1 AND kind = $2 AND time BETWEEN $5 - interval '10 seconds' AND $5 + interval '10 seconds'
               AND CASE WHEN $3::integer IS NULL
                        THEN pid IS NULL AND time = $5 AND process IS NOT DISTINCT FROM $4
-                       ELSE pid = $3 AND time BETWEEN $5 - interval '10 seconds' AND $5 + interval '10 seconds' END
-            ORDER BY time LIMIT 1
+                       ELSE pid = $3 OR (total_vm_kb IS NULL AND score IS NOT NULL AND $7::bigint IS NOT NULL AND $6::integer IS NULL) END
+            ORDER BY pid = $3 DESC, time
+            LIMIT 1
         ), merged AS (
             UPDATE host_events e SET
-                process = coalesce(e.process, $4), score = coalesce(e.score, $6),
-                total_vm_kb = coalesce(e.total_vm_kb, $7), anon_rss_kb = coalesce(e.anon_rss_kb, $8),
+                pid = CASE WHEN e.total_vm_kb IS NULL AND $7::bigint IS NOT NULL THEN $3 ELSE e.pid END,
+                process = CASE WHEN e.total_vm_kb IS NULL AND $7::bigint IS NOT NULL THEN coalesce($4, e.process) ELSE coalesce(e.process, $4) END,
+                score = coalesce(e.score, $6), total_vm_kb = coalesce(e.total_vm_kb, $7), anon_rss_kb = coalesce(e.anon_rss_kb, $8),
                 message = CASE WHEN position($9 in e.message) > 0 THEN e.message ELSE e.message || E'\n' || $9 END
             FROM same WHERE e.id = same.id
             RETURNING e.id
