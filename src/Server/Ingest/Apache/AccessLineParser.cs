@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace Dashboard.Server.Ingest.Apache;
 
@@ -10,20 +11,58 @@ namespace Dashboard.Server.Ingest.Apache;
 /// </summary>
 public sealed class AccessLineParser
 {
-    private static readonly SearchValues<char> QuoteOrBackslash = SearchValues.Create("\"\\");
     private static readonly SearchValues<char> Letters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
     private static readonly SearchValues<char> MethodChars =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
+    /// <summary>A column's text: a range of the line, or of the scratch buffer once decoded.</summary>
+    private struct Slice
+    {
+        public int Start;
+        public int Length;
+        public bool InScratch;
+
+        public Slice(int start, int length, bool inScratch)
+        {
+            Start = start;
+            Length = length;
+            InScratch = inScratch;
+        }
+    }
+
     private readonly FormatStep[] _steps;
+    private readonly string _leading;
+    private readonly string _leadingError;
     private readonly TimeZoneInfo _zone;
     private readonly bool _zoneIsUtc;
     private readonly Range[] _extras;
+    private readonly bool _joinsPath;
+
+    // The request time's first field is cached and sets every part itself, so no reset is needed per line.
+    private readonly bool _timeStartsCached;
 
     private char[] _scratch = [];
     private byte[] _bytes = [];
     private char[] _clean = [];
     private int _used;
+
+    // One line's results. Columns the format lacks keep their initial empty or -1 value; every column it
+    // has is written on every line, so nothing needs clearing between lines. Kept in fields rather than
+    // locals so that the parse loop's own state stays in registers.
+    private Slice _clientIp;
+    private Slice _remoteUser;
+    private Slice _method;
+    private Slice _path;
+    private Slice _protocol;
+    private Slice _referer;
+    private Slice _userAgent;
+    private Slice _virtualHost;
+    private Slice _urlPath;
+    private Slice _query;
+    private int _status = -1;
+    private long _byteCount = -1;
+    private long _responseTime = -1;
+    private TimeParts _time;
 
     private readonly char[] _timeKey;
     private int _timeKeyLength;
@@ -34,10 +73,14 @@ public sealed class AccessLineParser
     internal AccessLineParser(LogFormat format, TimeZoneInfo zone)
     {
         _steps = format.Steps;
+        _leading = format.LeadingLiteral;
+        _leadingError = format.LeadingError;
         _zone = zone;
         _zoneIsUtc = zone.Equals(TimeZoneInfo.Utc) || (zone.BaseUtcOffset == TimeSpan.Zero && !zone.SupportsDaylightSavingTime);
         _extras = new Range[format.ExtraFieldNames.Count];
         _timeKey = new char[Math.Max(0, _steps.FirstOrDefault(s => s.CachesTime)?.Time!.FixedWidth ?? 0)];
+        _joinsPath = _steps.Any(s => s.Role is FieldRole.UrlPath or FieldRole.Query);
+        _timeStartsCached = _steps.First(s => s.Role == FieldRole.Time).CachesTime;
     }
 
     /// <summary>
@@ -46,172 +89,127 @@ public sealed class AccessLineParser
     /// </summary>
     public bool TryParse(ReadOnlySpan<char> line, out AccessLine entry, [NotNullWhen(false)] out string? error)
     {
-        entry = default;
-        if (!line.IsEmpty && line[^1] == '\r')
-        {
-            line = line[..^1];
-        }
-        if (line.IsEmpty)
-        {
-            error = "empty line";
-            return false;
-        }
+        // Scanned front to back first: the NUL check also pulls the line into the cache in order.
         if (line.Contains('\0'))
         {
             line = WithoutNul(line);
         }
+        if (!line.IsEmpty && line[^1] == '\r')
+        {
+            line = line[..^1];
+        }
+        var timeUtc = default(DateTime);
+        error = line.IsEmpty ? "empty line" : ReadFields(line);
+        if (error is null && !TryResolveTime(out timeUtc))
+        {
+            error = "bad date";
+        }
+        if (error is not null)
+        {
+            entry = default;
+            return false;
+        }
+        if (_joinsPath)
+        {
+            JoinPath(line);
+        }
+        entry = new AccessLine
+        {
+            TimeUtc = timeUtc,
+            ClientIp = line.Slice(_clientIp.Start, _clientIp.Length),
+            RemoteUser = Text(line, _remoteUser),
+            Method = Text(line, _method),
+            Path = Text(line, _path),
+            Protocol = Text(line, _protocol),
+            Status = _status,
+            Bytes = _byteCount,
+            Referer = Text(line, _referer),
+            UserAgent = Text(line, _userAgent),
+            ResponseTimeMicros = _responseTime,
+            VirtualHost = Text(line, _virtualHost),
+            ExtraRanges = _extras,
+            ExtraSource = _scratch.AsSpan(0, _used),
+        };
+        return true;
+    }
+
+    /// <summary>Walks the plan over the line, storing each field; returns the rejection reason, if any.</summary>
+    private string? ReadFields(ReadOnlySpan<char> line)
+    {
         Reserve(line.Length);
-
-        ReadOnlySpan<char> clientIp = default, remoteUser = default, method = default, path = default, protocol = default;
-        ReadOnlySpan<char> referer = default, userAgent = default, virtualHost = default, urlPath = default, query = default;
-        var status = -1;
-        var bytes = -1L;
-        var responseTime = -1L;
-        var time = TimeParts.Empty;
-
+        if (!_timeStartsCached)
+        {
+            _time = TimeParts.Empty;
+        }
         var steps = _steps;
         var pos = 0;
+        if (_leading.Length > 0)
+        {
+            if (!line.StartsWith(_leading))
+            {
+                return _leadingError;
+            }
+            pos = _leading.Length;
+        }
         for (var i = 0; i < steps.Length; i++)
         {
             var step = steps[i];
-            if (step.Literal is { } literal)
-            {
-                if (!line[pos..].StartsWith(literal))
-                {
-                    error = step.Error;
-                    return false;
-                }
-                pos += literal.Length;
-                continue;
-            }
+            var after = step.After;
             if (step.End == FieldEnd.Grammar)
             {
-                var ok = step.Role switch
+                var end = ReadGrammarField(step, line, pos);
+                if (end < 0)
                 {
-                    FieldRole.Time => TryReadTime(step, line, ref pos, ref time),
-                    FieldRole.Status => TryReadStatus(line, ref pos, out status),
-                    FieldRole.Bytes => TryReadBytes(line, ref pos, out bytes),
-                    FieldRole.ResponseTime => TryReadNumber(line, ref pos, step.MicrosPerUnit, out responseTime),
-                    _ => TryReadExtraTime(step, line, ref pos),
-                };
-                if (!ok || (step.NextLiteral.Length > 0 && (pos >= line.Length || line[pos] != step.NextLiteral[0])))
-                {
-                    // A line that simply ends here lacks the format's next literal; anything else is a bad value.
-                    error = ok && pos >= line.Length ? steps[i + 1].Error : step.Error;
-                    return false;
+                    return step.Error;
                 }
+                if (after.Length > 0 && ((uint)end >= (uint)line.Length || line[end] != after[0] || (after.Length > 1 && !line[end..].StartsWith(after))))
+                {
+                    // "200x" is a bad status; a line that ends, or goes on otherwise, lacks the literal.
+                    return end < line.Length && line[end] != after[0] && !IsSeparator(line[end]) ? step.Error : step.AfterError;
+                }
+                pos = end + after.Length;
                 continue;
             }
 
             var start = pos;
-            int end;
+            var mayHaveEscapes = true;
+            int valueEnd;
             switch (step.End)
             {
                 case FieldEnd.EndOfLine:
-                    end = line.Length;
+                    valueEnd = line.Length;
                     break;
                 case FieldEnd.FinalLiteral:
-                    end = line.Length - step.NextLiteral.Length;
-                    if (end < pos || !line.EndsWith(step.NextLiteral))
+                    valueEnd = line.Length - step.Search.Length;
+                    if (valueEnd < pos || !line.EndsWith(step.Search))
                     {
-                        error = step.Error;
-                        return false;
+                        return step.Error;
                     }
                     break;
                 default:
-                    end = step.QuoteAware ? FindQuoted(line, pos, step.NextLiteral) : FindPlain(line, pos, step.NextLiteral);
-                    if (end < 0)
+                    valueEnd = step.QuoteAware ? FindQuoted(line, pos, step.Search, out mayHaveEscapes) : FindPlain(line, pos, step.Search);
+                    if (valueEnd < 0)
                     {
-                        error = step.Error;
-                        return false;
+                        return step.Error;
                     }
                     break;
             }
             if (step.StopsAtQuery)
             {
-                var mark = line[start..end].IndexOf('?');
-                end = mark < 0 ? end : start + mark;
+                valueEnd = BeforeQuery(line, start, valueEnd);
             }
-            pos = end;
-            var value = line[start..end];
-            switch (step.Role)
+            pos = valueEnd + after.Length;
+            var failure = StoreTextField(step, line, start, valueEnd, mayHaveEscapes);
+            if (failure is not null)
             {
-                case FieldRole.ClientIp:
-                    error = CheckClientIp(value);
-                    if (error is not null)
-                    {
-                        return false;
-                    }
-                    clientIp = value;
-                    break;
-                case FieldRole.Request:
-                    SplitRequest(Unescape(value), out method, out path, out protocol);
-                    break;
-                case FieldRole.Method:
-                    method = Text(value);
-                    break;
-                case FieldRole.UrlPath:
-                    urlPath = Text(value);
-                    break;
-                case FieldRole.Query:
-                    query = Text(value);
-                    break;
-                case FieldRole.Protocol:
-                    protocol = Text(value);
-                    break;
-                case FieldRole.RemoteUser:
-                    // Apache logs an empty user name as "".
-                    remoteUser = value is "\"\"" ? default : Text(value);
-                    break;
-                case FieldRole.Referer:
-                    referer = Text(value);
-                    break;
-                case FieldRole.UserAgent:
-                    userAgent = Text(value);
-                    break;
-                case FieldRole.VirtualHost:
-                    virtualHost = Text(value);
-                    break;
-                default:
-                    _extras[step.ExtraIndex] = StoreExtra(value);
-                    break;
+                return failure;
             }
         }
-        if (pos != line.Length)
-        {
-            error = "unexpected text after the end of the format";
-            return false;
-        }
-        if (!TryResolveTime(ref time, out var timeUtc))
-        {
-            error = "bad date";
-            return false;
-        }
-        if (!urlPath.IsEmpty || !query.IsEmpty)
-        {
-            path = Concat(urlPath, query);
-        }
-
-        entry = new AccessLine
-        {
-            TimeUtc = timeUtc,
-            ClientIp = clientIp,
-            RemoteUser = remoteUser,
-            Method = method,
-            Path = path,
-            Protocol = protocol,
-            Status = status,
-            Bytes = bytes,
-            Referer = referer,
-            UserAgent = userAgent,
-            ResponseTimeMicros = responseTime,
-            VirtualHost = virtualHost,
-            ExtraRanges = _extras,
-            ExtraSource = _scratch.AsSpan(0, _used),
-        };
-        error = null;
-        return true;
+        return pos == line.Length ? null : "unexpected text after the end of the format";
     }
+
+    private ReadOnlySpan<char> Text(ReadOnlySpan<char> line, Slice slice) =>
+        slice.InScratch ? _scratch.AsSpan(slice.Start, slice.Length) : line.Slice(slice.Start, slice.Length);
 
     // Scratch holds each field's decoded text (never longer than the field) plus a joined %U%q, so twice
     // the line always fits and nothing is resized mid-line.
@@ -226,6 +224,7 @@ public sealed class AccessLineParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private ReadOnlySpan<char> WithoutNul(ReadOnlySpan<char> line)
     {
         if (_clean.Length < line.Length)
@@ -241,8 +240,18 @@ public sealed class AccessLineParser
     /// <summary>The first <paramref name="literal"/> at or after <paramref name="from"/>.</summary>
     private static int FindPlain(ReadOnlySpan<char> line, int from, string literal)
     {
-        var at = literal.Length == 1 ? line[from..].IndexOf(literal[0]) : line[from..].IndexOf(literal);
-        return at < 0 ? -1 : from + at;
+        var first = literal[0];
+        // Most such fields are short ("-", an address): a plain loop beats setting up a vector search.
+        var near = Math.Min(line.Length, from + 16);
+        for (var p = from; p < near; p++)
+        {
+            if (line[p] == first && (literal.Length == 1 || line[p..].StartsWith(literal)))
+            {
+                return p;
+            }
+        }
+        var at = literal.Length == 1 ? line[near..].IndexOf(first) : line[near..].IndexOf(literal);
+        return at < 0 ? -1 : near + at;
     }
 
     /// <summary>
@@ -250,21 +259,26 @@ public sealed class AccessLineParser
     /// that is not followed by the rest of the literal is taken as part of the value: servers other than
     /// Apache write unescaped quotes.
     /// </summary>
-    private static int FindQuoted(ReadOnlySpan<char> line, int from, string literal)
+    private static int FindQuoted(ReadOnlySpan<char> line, int from, string literal, out bool sawBackslash)
     {
+        sawBackslash = false;
         var p = from;
         while (p < line.Length)
         {
-            var at = line[p..].IndexOfAny(QuoteOrBackslash);
+            var at = line[p..].IndexOfAny('"', '\\');
             if (at < 0)
             {
                 return -1;
             }
             p += at;
-            if (line[p] == '\\' && literal[0] != '\\')
+            if (line[p] == '\\')
             {
-                p += 2;
-                continue;
+                sawBackslash = true;
+                if (literal[0] != '\\')
+                {
+                    p += 2;
+                    continue;
+                }
             }
             if (line[p..].StartsWith(literal))
             {
@@ -275,9 +289,62 @@ public sealed class AccessLineParser
         return -1;
     }
 
-    private static string? CheckClientIp(ReadOnlySpan<char> value) => IpLiteral.Check(value) switch
+    private static bool IsSeparator(char c) => c is ' ' or '\t' or '"' or '[' or ']' or ',' or ';' or '|';
+
+    // %U%q: the path ends where the query string's '?' starts.
+    private static int BeforeQuery(ReadOnlySpan<char> line, int start, int end)
     {
-        IpLiteral.Verdict.Valid => null,
+        var mark = line[start..end].IndexOf('?');
+        return mark < 0 ? end : start + mark;
+    }
+
+    /// <summary>Stores a delimited field's value in its column; returns the rejection reason, if any.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private string? StoreTextField(FormatStep step, ReadOnlySpan<char> line, int start, int end, bool mayHaveEscapes)
+    {
+        switch (step.Role)
+        {
+            case FieldRole.ClientIp:
+                var verdict = IpLiteral.Check(line[start..end]);
+                _clientIp = new Slice(start, end - start, false);
+                return verdict == IpLiteral.Verdict.Valid ? null : ClientIpError(verdict);
+            case FieldRole.Request:
+                SplitRequest(line, mayHaveEscapes ? Unescape(line, start, end) : new Slice(start, end - start, false));
+                break;
+            case FieldRole.RemoteUser:
+                // Apache logs an empty user name as "".
+                _remoteUser = line[start..end] is "\"\"" ? default : TextOrDash(line, start, end, mayHaveEscapes);
+                break;
+            case FieldRole.Referer:
+                _referer = TextOrDash(line, start, end, mayHaveEscapes);
+                break;
+            case FieldRole.UserAgent:
+                _userAgent = TextOrDash(line, start, end, mayHaveEscapes);
+                break;
+            case FieldRole.VirtualHost:
+                _virtualHost = TextOrDash(line, start, end, mayHaveEscapes);
+                break;
+            case FieldRole.Method:
+                _method = TextOrDash(line, start, end, mayHaveEscapes);
+                break;
+            case FieldRole.UrlPath:
+                _urlPath = TextOrDash(line, start, end, mayHaveEscapes);
+                break;
+            case FieldRole.Query:
+                _query = TextOrDash(line, start, end, mayHaveEscapes);
+                break;
+            case FieldRole.Protocol:
+                _protocol = TextOrDash(line, start, end, mayHaveEscapes);
+                break;
+            default:
+                _extras[step.ExtraIndex] = StoreExtra(line[start..end]);
+                break;
+        }
+        return null;
+    }
+
+    private static string ClientIpError(IpLiteral.Verdict verdict) => verdict switch
+    {
         IpLiteral.Verdict.Missing => "missing client IP",
         IpLiteral.Verdict.Hostname => "the client address is a host name, not an IP (HostnameLookups On?): log %a instead",
         IpLiteral.Verdict.ZoneId => "the client IPv6 address has a zone id, which PostgreSQL inet cannot store",
@@ -285,16 +352,24 @@ public sealed class AccessLineParser
     };
 
     /// <summary>A text column: escapes decoded, "-" (Apache's "no value") empty.</summary>
-    private ReadOnlySpan<char> Text(ReadOnlySpan<char> value) => value is "-" ? default : Unescape(value);
-
-    private ReadOnlySpan<char> Unescape(ReadOnlySpan<char> value)
+    private Slice TextOrDash(ReadOnlySpan<char> line, int start, int end, bool mayHaveEscapes)
     {
+        if (end - start == 1 && line[start] == '-')
+        {
+            return default;
+        }
+        return mayHaveEscapes ? Unescape(line, start, end) : new Slice(start, end - start, false);
+    }
+
+    private Slice Unescape(ReadOnlySpan<char> line, int start, int end)
+    {
+        var value = line[start..end];
         if (!value.Contains('\\'))
         {
-            return value;
+            return new Slice(start, end - start, false);
         }
         var written = LogEscapes.Decode(value, _scratch.AsSpan(_used), _bytes);
-        var decoded = _scratch.AsSpan(_used, written);
+        var decoded = new Slice(_used, written, true);
         _used += written;
         return decoded;
     }
@@ -318,42 +393,74 @@ public sealed class AccessLineParser
         return new Range(start, _used);
     }
 
-    private ReadOnlySpan<char> Concat(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
+    private void JoinPath(ReadOnlySpan<char> line)
     {
-        if (first.IsEmpty || second.IsEmpty)
+        if (_urlPath.Length == 0 || _query.Length == 0)
         {
-            return first.IsEmpty ? second : first;
+            _path = _urlPath.Length == 0 ? _query : _urlPath;
+            return;
         }
+        var first = Text(line, _urlPath);
+        var second = Text(line, _query);
         var target = _scratch.AsSpan(_used, first.Length + second.Length);
         first.CopyTo(target);
         second.CopyTo(target[first.Length..]);
+        _path = new Slice(_used, target.Length, true);
         _used += target.Length;
-        return target;
     }
 
     /// <summary>
     /// <c>METHOD TARGET PROTOCOL</c>; anything else (a TLS handshake on port 80, "-" on a 408, an HTTP/0.9
     /// "GET /", garbage) is kept whole as the path, without a method or protocol.
     /// </summary>
-    private static void SplitRequest(ReadOnlySpan<char> request, out ReadOnlySpan<char> method, out ReadOnlySpan<char> path, out ReadOnlySpan<char> protocol)
+    private void SplitRequest(ReadOnlySpan<char> line, Slice request)
     {
-        var first = request.IndexOf(' ');
-        var last = request.LastIndexOf(' ');
-        if (first > 0 && last > first + 1 && first <= 32 && !request[..first].ContainsAnyExcept(MethodChars) && IsProtocol(request[(last + 1)..]))
+        var text = Text(line, request);
+        var first = MethodLength(text);
+        // Nearly every request line ends in " HTTP/1.1".
+        var last = first <= 0 ? -1 : text.Length > 9 && text[^9] == ' ' && IsHttpVersion(text[^8..]) ? text.Length - 9 : text.LastIndexOf(' ');
+        if (last > first + 1 && IsProtocol(text[(last + 1)..]))
         {
-            method = request[..first];
-            path = request[(first + 1)..last];
-            protocol = request[(last + 1)..];
+            _method = new Slice(request.Start, first, request.InScratch);
+            _path = new Slice(request.Start + first + 1, last - first - 1, request.InScratch);
+            _protocol = new Slice(request.Start + last + 1, text.Length - last - 1, request.InScratch);
             return;
         }
-        method = default;
-        path = request is "-" ? default : request;
-        protocol = default;
+        _method = default;
+        _path = text is "-" ? default : request;
+        _protocol = default;
     }
+
+    /// <summary>The length of the method token before the first space, or -1 when there is none.</summary>
+    private static int MethodLength(ReadOnlySpan<char> request)
+    {
+        var limit = Math.Min(request.Length, 33);
+        for (var i = 0; i < limit; i++)
+        {
+            var c = request[i];
+            if (c == ' ')
+            {
+                return i;
+            }
+            if (!char.IsAsciiLetterUpper(c) && !MethodChars.Contains(c))
+            {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static bool IsHttpVersion(ReadOnlySpan<char> text) =>
+        text.Length == 8 && text[0] == 'H' && text[1] == 'T' && text[2] == 'T' && text[3] == 'P' && text[4] == '/'
+        && char.IsAsciiDigit(text[5]) && text[6] == '.' && char.IsAsciiDigit(text[7]);
 
     // HTTP/1.1, HTTP/2.0, HTTP/2, RTSP/1.0.
     private static bool IsProtocol(ReadOnlySpan<char> text)
     {
+        if (IsHttpVersion(text))
+        {
+            return true;
+        }
         var slash = text.IndexOf('/');
         if (slash <= 0 || text[..slash].ContainsAnyExcept(Letters))
         {
@@ -369,6 +476,34 @@ public sealed class AccessLineParser
     }
 
     private static bool IsDigits(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAnyExceptInRange('0', '9');
+
+    /// <summary>Reads a field by its own grammar; returns where it ends, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int ReadGrammarField(FormatStep step, ReadOnlySpan<char> line, int pos)
+    {
+        bool ok;
+        switch (step.Role)
+        {
+            case FieldRole.Time:
+                ok = TryReadTime(step, line, ref pos);
+                break;
+            case FieldRole.Status:
+                ok = TryReadStatus(line, ref pos, out _status);
+                break;
+            case FieldRole.Bytes:
+                // %b writes "-" for no body.
+                ok = TryReadNumber(line, ref pos, 1, out var bytes);
+                _byteCount = Math.Max(bytes, 0);
+                break;
+            case FieldRole.ResponseTime:
+                ok = TryReadNumber(line, ref pos, step.MicrosPerUnit, out _responseTime);
+                break;
+            default:
+                ok = TryReadExtraTime(step, line, ref pos);
+                break;
+        }
+        return ok ? pos : -1;
+    }
 
     private static bool TryReadStatus(ReadOnlySpan<char> line, ref int pos, out int status)
     {
@@ -387,14 +522,6 @@ public sealed class AccessLineParser
         status = a * 100 + b * 10 + c;
         pos += 3;
         return true;
-    }
-
-    /// <summary>A byte count; %b writes "-" for none.</summary>
-    private static bool TryReadBytes(ReadOnlySpan<char> line, ref int pos, out long bytes)
-    {
-        var ok = TryReadNumber(line, ref pos, 1, out bytes);
-        bytes = Math.Max(bytes, 0);
-        return ok;
     }
 
     /// <summary>
@@ -441,18 +568,18 @@ public sealed class AccessLineParser
         return true;
     }
 
-    private bool TryReadTime(FormatStep step, ReadOnlySpan<char> line, ref int pos, ref TimeParts time)
+    private bool TryReadTime(FormatStep step, ReadOnlySpan<char> line, ref int pos)
     {
         var format = step.Time!;
         if (!step.CachesTime)
         {
-            return format.TryParse(line, ref pos, ref time);
+            return format.TryParse(line, ref pos, ref _time);
         }
         // The first field of the time, with a fixed width: the same text as the last line's gives the same parts.
         var width = _timeKey.Length;
         if (_timeKeyLength == width && pos + width <= line.Length && line.Slice(pos, width).SequenceEqual(_timeKey))
         {
-            time = _timeValue;
+            _time = _timeValue;
             pos += width;
             return true;
         }
@@ -468,7 +595,7 @@ public sealed class AccessLineParser
             _timeKeyLength = width;
             _timeValue = parts;
         }
-        time = parts;
+        _time = parts;
         return true;
     }
 
@@ -484,9 +611,10 @@ public sealed class AccessLineParser
         return true;
     }
 
-    private bool TryResolveTime(ref TimeParts time, out DateTime utc)
+    private bool TryResolveTime(out DateTime utc)
     {
         utc = default;
+        ref var time = ref _time;
         long ticks;
         if (time.EpochTicks >= 0)
         {

@@ -33,10 +33,13 @@ internal enum FieldEnd : byte
     FinalLiteral,
 
     /// <summary>Up to the first occurrence of the next literal (outside escapes, for quoted fields).</summary>
-    NextLiteral,
+    Literal,
 }
 
-/// <summary>One token of a compiled format: literal text, or a directive and what to do with its value.</summary>
+/// <summary>
+/// One token of a format: literal text or a directive. Compiled, each directive also carries the literal that
+/// follows it, so the plan the parser walks is one step per field.
+/// </summary>
 internal sealed class FormatStep
 {
     /// <summary>The text to match, for a literal step; null for a field.</summary>
@@ -58,10 +61,16 @@ internal sealed class FormatStep
     public FieldRole Role { get; set; }
     public FieldEnd End { get; set; }
 
-    /// <summary>The literal after this field, or empty when another field or the end of the line follows.</summary>
-    public string NextLiteral { get; set; } = "";
+    /// <summary>The literal text that follows this field and is consumed with it; empty when a field or the end follows.</summary>
+    public string After { get; set; } = "";
 
-    /// <summary>The next literal starts with a quote, so <c>\"</c> inside the value must not end it.</summary>
+    /// <summary>The literal that bounds a delimited field's value: <see cref="After"/>, or for %U%q the literal after %q.</summary>
+    public string Search { get; set; } = "";
+
+    /// <summary>The reason given when <see cref="After"/> is missing.</summary>
+    public string AfterError { get; set; } = "";
+
+    /// <summary><see cref="Search"/> starts with a quote, so <c>\"</c> inside the value must not end it.</summary>
     public bool QuoteAware { get; set; }
 
     /// <summary>Followed directly by <c>%q</c>: the value ends at the first '?' before the boundary.</summary>

@@ -22,6 +22,10 @@ internal static class IpLiteral
         {
             return Verdict.Missing;
         }
+        if (IsIPv4(text))
+        {
+            return Verdict.Valid;
+        }
         if (text.Length <= 45)
         {
             if (text.Contains(':'))
@@ -33,42 +37,51 @@ internal static class IpLiteral
                 }
                 return zone > 0 && IsIPv6(text[..zone]) ? Verdict.ZoneId : Verdict.Invalid;
             }
-            if (IsIPv4(text))
-            {
-                return Verdict.Valid;
-            }
         }
         return LooksLikeHostname(text) ? Verdict.Hostname : Verdict.Invalid;
     }
 
     public static bool IsIPv4(ReadOnlySpan<char> text)
     {
+        if ((uint)(text.Length - 7) > 8)
+        {
+            return false;
+        }
         var parts = 0;
         var i = 0;
         while (true)
         {
-            var start = i;
-            var value = 0;
-            while (i < text.Length && i - start < 3 && char.IsAsciiDigit(text[i]))
-            {
-                value = value * 10 + (text[i] - '0');
-                i++;
-            }
-            var digits = i - start;
-            if (digits == 0 || value > 255 || (digits > 1 && text[start] == '0'))
+            var value = text[i] - '0';
+            if ((uint)value > 9)
             {
                 return false;
+            }
+            i++;
+            if (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                if (value == 0)
+                {
+                    return false;
+                }
+                value = value * 10 + (text[i++] - '0');
+                if (i < text.Length && char.IsAsciiDigit(text[i]))
+                {
+                    value = value * 10 + (text[i++] - '0');
+                    if (value > 255)
+                    {
+                        return false;
+                    }
+                }
             }
             parts++;
             if (i == text.Length)
             {
                 return parts == 4;
             }
-            if (text[i] != '.' || parts == 4)
+            if (text[i] != '.' || parts == 4 || ++i == text.Length)
             {
                 return false;
             }
-            i++;
         }
     }
 

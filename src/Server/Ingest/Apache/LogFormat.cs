@@ -36,9 +36,10 @@ public sealed class LogFormat
 
     private const string KnownCodes = "aAbBcCDefhHiIklLmnoOpPqrRsStTuUvVxX";
 
-    private LogFormat(string definition, FormatStep[] steps, string[] extraFieldNames, bool needsTimeZone)
+    private LogFormat(string definition, string leadingLiteral, FormatStep[] steps, string[] extraFieldNames, bool needsTimeZone)
     {
         Definition = definition;
+        LeadingLiteral = leadingLiteral;
         Steps = steps;
         ExtraFieldNames = extraFieldNames;
         NeedsTimeZone = needsTimeZone;
@@ -56,6 +57,12 @@ public sealed class LogFormat
     /// </summary>
     public bool NeedsTimeZone { get; }
 
+    /// <summary>Literal text before the first field.</summary>
+    internal string LeadingLiteral { get; }
+
+    internal string LeadingError => $"the line does not match the format: expected {Show(LeadingLiteral)} at the start of the line";
+
+    /// <summary>The plan: one step per field, each with the literal that follows it.</summary>
     internal FormatStep[] Steps { get; }
 
     /// <summary>
@@ -82,13 +89,13 @@ public sealed class LogFormat
             error = $"the log format is longer than {MaxDefinitionLength} characters";
             return false;
         }
-        if (!TryTokenize(definition, out var steps, out error)
-            || !TryAssignRoles(steps, out var extraNames, out var needsTimeZone, out error)
-            || !TryPlanBoundaries(steps, out error))
+        if (!TryTokenize(definition, out var tokens, out error)
+            || !TryAssignRoles(tokens, out var extraNames, out var needsTimeZone, out error)
+            || !TryPlan(tokens, out var leading, out var plan, out error))
         {
             return false;
         }
-        format = new LogFormat(definition, [.. steps], extraNames, needsTimeZone);
+        format = new LogFormat(definition, leading, plan, extraNames, needsTimeZone);
         return true;
     }
 
@@ -469,19 +476,24 @@ public sealed class LogFormat
     private static bool IsGrammarField(FormatStep step) =>
         step.Code == "t" || step.Role is FieldRole.Status or FieldRole.Bytes or FieldRole.ResponseTime;
 
-    private static bool TryPlanBoundaries(List<FormatStep> steps, [NotNullWhen(false)] out string? error)
+    /// <summary>
+    /// Decides how each field's value ends and attaches to it the literal that follows it, leaving a plan of
+    /// fields only (plus the literal the line starts with).
+    /// </summary>
+    private static bool TryPlan(List<FormatStep> tokens, out string leading, out FormatStep[] plan, [NotNullWhen(false)] out string? error)
     {
-        for (var k = 0; k < steps.Count; k++)
+        leading = tokens[0].Literal ?? "";
+        plan = [.. tokens.Where(t => !t.IsLiteral)];
+        for (var k = 0; k < tokens.Count; k++)
         {
-            var step = steps[k];
-            var next = k + 1 < steps.Count ? steps[k + 1] : null;
+            var step = tokens[k];
             if (step.IsLiteral)
             {
-                var where = k > 0 ? $"after {steps[k - 1].Directive}" : "at the start of the line";
-                step.Error = $"the line does not match the format: expected {Show(step.Literal!)} {where}";
                 continue;
             }
-            step.NextLiteral = next?.Literal ?? "";
+            var next = k + 1 < tokens.Count ? tokens[k + 1] : null;
+            step.After = next?.Literal ?? "";
+            step.AfterError = $"the line does not match the format: expected {Show(step.After)} after {step.Directive}";
             if (IsGrammarField(step))
             {
                 step.End = FieldEnd.Grammar;
@@ -495,24 +507,23 @@ public sealed class LogFormat
                 continue;
             }
             // %U%q: the query string starts with '?', so the path ends where the query's own end is or before.
-            var stopsAtQuery = next is { Code: "q" } && !IsGrammarField(step);
-            var boundary = stopsAtQuery ? k + 1 : k;
-            var after = boundary + 1 < steps.Count ? steps[boundary + 1] : null;
-            step.StopsAtQuery = stopsAtQuery;
-            if (after is null)
+            step.StopsAtQuery = next is { Code: "q" };
+            var boundary = step.StopsAtQuery ? k + 1 : k;
+            var bound = boundary + 1 < tokens.Count ? tokens[boundary + 1] : null;
+            if (bound is null)
             {
                 step.End = FieldEnd.EndOfLine;
             }
-            else if (after.IsLiteral)
+            else if (bound.IsLiteral)
             {
-                step.End = boundary + 2 == steps.Count ? FieldEnd.FinalLiteral : FieldEnd.NextLiteral;
-                step.NextLiteral = after.Literal!;
-                step.QuoteAware = after.Literal![0] is '"' or '\\';
-                step.Error = $"the line does not match the format: no {Show(after.Literal)} after {steps[boundary].Directive}";
+                step.End = boundary + 2 == tokens.Count ? FieldEnd.FinalLiteral : FieldEnd.Literal;
+                step.Search = bound.Literal!;
+                step.QuoteAware = bound.Literal![0] is '"' or '\\';
+                step.Error = $"the line does not match the format: no {Show(bound.Literal)} after {tokens[boundary].Directive}";
             }
             else
             {
-                error = $"{steps[boundary].Directive} is directly followed by {after.Directive}: without text between them the line cannot be split";
+                error = $"{tokens[boundary].Directive} is directly followed by {bound.Directive}: without text between them the line cannot be split";
                 return false;
             }
         }
