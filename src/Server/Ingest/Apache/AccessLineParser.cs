@@ -481,60 +481,52 @@ public sealed class AccessLineParser
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int ReadGrammarField(FormatStep step, ReadOnlySpan<char> line, int pos)
     {
-        bool ok;
         switch (step.Role)
         {
             case FieldRole.Time:
-                ok = TryReadTime(step, line, ref pos);
-                break;
+                return ReadTime(step, line, pos);
             case FieldRole.Status:
-                ok = TryReadStatus(line, ref pos, out _status);
-                break;
+                return ReadStatus(line, pos, out _status);
             case FieldRole.Bytes:
                 // %b writes "-" for no body.
-                ok = TryReadNumber(line, ref pos, 1, out var bytes);
+                var end = ReadNumber(line, pos, 1, out var bytes);
                 _byteCount = Math.Max(bytes, 0);
-                break;
+                return end;
             case FieldRole.ResponseTime:
-                ok = TryReadNumber(line, ref pos, step.MicrosPerUnit, out _responseTime);
-                break;
+                return ReadNumber(line, pos, step.MicrosPerUnit, out _responseTime);
             default:
-                ok = TryReadExtraTime(step, line, ref pos);
-                break;
+                return ReadExtraTime(step, line, pos);
         }
-        return ok ? pos : -1;
     }
 
-    private static bool TryReadStatus(ReadOnlySpan<char> line, ref int pos, out int status)
+    private static int ReadStatus(ReadOnlySpan<char> line, int pos, out int status)
     {
         status = -1;
         if (pos + 3 > line.Length)
         {
-            return false;
+            return -1;
         }
         var a = line[pos] - '0';
         var b = line[pos + 1] - '0';
         var c = line[pos + 2] - '0';
         if (a is < 1 or > 9 || (uint)b > 9 || (uint)c > 9 || (pos + 3 < line.Length && char.IsAsciiDigit(line[pos + 3])))
         {
-            return false;
+            return -1;
         }
         status = a * 100 + b * 10 + c;
-        pos += 3;
-        return true;
+        return pos + 3;
     }
 
     /// <summary>
     /// A count or duration: "-" is -1 (absent); otherwise digits, with a decimal fraction when the unit is
-    /// seconds, times <paramref name="scale"/>.
+    /// seconds, times <paramref name="scale"/>. Returns where it ends, or -1.
     /// </summary>
-    private static bool TryReadNumber(ReadOnlySpan<char> line, ref int pos, long scale, out long value)
+    private static int ReadNumber(ReadOnlySpan<char> line, int pos, long scale, out long value)
     {
         value = -1;
         if (pos < line.Length && line[pos] == '-')
         {
-            pos++;
-            return true;
+            return pos + 1;
         }
         var maxDigits = scale switch
         {
@@ -542,73 +534,79 @@ public sealed class AccessLineParser
             1000 => 15,
             _ => 12,
         };
-        var start = pos;
+        var p = pos;
+        var limit = Math.Min(line.Length, pos + maxDigits);
         long whole = 0;
-        while (pos < line.Length && pos - start < maxDigits && char.IsAsciiDigit(line[pos]))
+        while (p < limit && char.IsAsciiDigit(line[p]))
         {
-            whole = whole * 10 + (line[pos] - '0');
-            pos++;
+            whole = whole * 10 + (line[p] - '0');
+            p++;
         }
-        if (pos == start || (pos < line.Length && char.IsAsciiDigit(line[pos])))
+        if (p == pos || (p < line.Length && char.IsAsciiDigit(line[p])))
         {
-            return false;
+            return -1;
         }
         value = whole * scale;
-        if (scale > 1 && pos + 1 < line.Length && line[pos] == '.' && char.IsAsciiDigit(line[pos + 1]))
+        if (scale > 1 && p + 1 < line.Length && line[p] == '.' && char.IsAsciiDigit(line[p + 1]))
         {
-            pos++;
+            p++;
             var unit = scale / 10;
-            while (pos < line.Length && char.IsAsciiDigit(line[pos]))
+            while (p < line.Length && char.IsAsciiDigit(line[p]))
             {
-                value += (line[pos] - '0') * unit;
+                value += (line[p] - '0') * unit;
                 unit /= 10;
-                pos++;
+                p++;
             }
         }
-        return true;
+        return p;
     }
 
-    private bool TryReadTime(FormatStep step, ReadOnlySpan<char> line, ref int pos)
+    private int ReadTime(FormatStep step, ReadOnlySpan<char> line, int pos)
     {
         var format = step.Time!;
         if (!step.CachesTime)
         {
-            return format.TryParse(line, ref pos, ref _time);
+            return format.TryParse(line, ref pos, ref _time) ? pos : -1;
         }
         // The first field of the time, with a fixed width: the same text as the last line's gives the same parts.
         var width = _timeKey.Length;
         if (_timeKeyLength == width && pos + width <= line.Length && line.Slice(pos, width).SequenceEqual(_timeKey))
         {
             _time = _timeValue;
-            pos += width;
-            return true;
+            return pos + width;
         }
+        return ReadAndCacheTime(format, line, pos);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ReadAndCacheTime(TimeFormat format, ReadOnlySpan<char> line, int pos)
+    {
         var start = pos;
         var parts = TimeParts.Empty;
         if (!format.TryParse(line, ref pos, ref parts) || !parts.TryComputeLocalTicks())
         {
-            return false;
+            return -1;
         }
-        if (pos - start == width)
+        if (pos - start == _timeKey.Length)
         {
-            line.Slice(start, width).CopyTo(_timeKey);
-            _timeKeyLength = width;
+            line.Slice(start, _timeKey.Length).CopyTo(_timeKey);
+            _timeKeyLength = _timeKey.Length;
             _timeValue = parts;
         }
         _time = parts;
-        return true;
+        return pos;
     }
 
-    private bool TryReadExtraTime(FormatStep step, ReadOnlySpan<char> line, ref int pos)
+    private int ReadExtraTime(FormatStep step, ReadOnlySpan<char> line, int pos)
     {
         var start = pos;
         var ignored = TimeParts.Empty;
         if (!step.Time!.TryParse(line, ref pos, ref ignored))
         {
-            return false;
+            return -1;
         }
         _extras[step.ExtraIndex] = StoreExtra(line[start..pos]);
-        return true;
+        return pos;
     }
 
     private bool TryResolveTime(out DateTime utc)
