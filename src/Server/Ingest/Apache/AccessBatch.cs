@@ -31,7 +31,8 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
         _session = session;
         _importer = importer;
         _format = format;
-        _parser = format.CreateParser();
+        // A format whose time has no UTC offset logs the host's local time.
+        _parser = format.CreateParser(TimeZoneInfo.TryFindSystemTimeZoneById(session.Host.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc);
     }
 
     public static async Task<AccessBatch> StartAsync(IngestSession session, LogFormat format, CancellationToken ct) =>
@@ -141,13 +142,19 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
     private void WriteExtra(in AccessLine entry)
     {
         var names = _format.ExtraFieldNames;
-        if (names.Count == 0)
+        var ranges = entry.ExtraRanges;
+        // Most extras are "-" on most lines (%l always is): no empty object per row.
+        var any = false;
+        foreach (var range in ranges)
+        {
+            any |= range.End.Value > range.Start.Value;
+        }
+        if (!any)
         {
             _importer.WriteNull();
             return;
         }
         var extra = new Dictionary<string, string>(names.Count);
-        var ranges = entry.ExtraRanges;
         for (var i = 0; i < names.Count && i < ranges.Length; i++)
         {
             var value = entry.ExtraSource[ranges[i]];
