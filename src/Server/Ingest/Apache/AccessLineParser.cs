@@ -11,6 +11,9 @@ namespace Dashboard.Server.Ingest.Apache;
 /// </summary>
 public sealed class AccessLineParser
 {
+    // The line reader caps lines at 64 KiB; this only bounds the scratch memory a direct caller can cause.
+    private const int MaxLineLength = 1 << 20;
+
     private static readonly SearchValues<char> Letters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
     private static readonly SearchValues<char> MethodChars =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
@@ -99,7 +102,7 @@ public sealed class AccessLineParser
             line = line[..^1];
         }
         var timeUtc = default(DateTime);
-        error = line.IsEmpty ? "empty line" : ReadFields(line);
+        error = line.IsEmpty ? "empty line" : line.Length > MaxLineLength ? "line is too long" : ReadFields(line);
         if (error is null && !TryResolveTime(out timeUtc))
         {
             error = "bad date";

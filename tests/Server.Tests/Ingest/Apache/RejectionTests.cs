@@ -80,6 +80,32 @@ public class RejectionTests
     }
 
     [Fact]
+    public void Line_without_the_format_leading_text_is_rejected()
+    {
+        Assert.Contains("expected '<' at the start of the line", Reject("<%h> %t \"%r\" %>s", $"203.0.113.1 {Time} \"GET / HTTP/1.1\" 200"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Absurdly_long_line_is_rejected()
+    {
+        Assert.Equal("line is too long", Reject("combined", new string('x', 2_000_000)));
+    }
+
+    [Fact]
+    public void Parser_reads_good_lines_after_rejecting_one()
+    {
+        var format = Compile("combined");
+        var parser = format.CreateParser(TimeZoneInfo.Utc);
+        var good = $"203.0.113.1 - - {Time} \"GET /a HTTP/1.1\" 200 5 \"-\" \"curl/8.5.0\"";
+
+        var first = Parse(parser, format, good);
+        Assert.False(parser.TryParse($"203.0.113.2 - - [17/Aug/2015:12:10:12 +0900] \"GET /b HTTP/1.1\" 2x0 5 \"-\" \"-\"", out _, out _));
+        var again = Parse(parser, format, good);
+
+        Assert.Equal(first, again with { Extras = first.Extras });
+    }
+
+    [Fact]
     public void Rejection_reasons_never_quote_the_line()
     {
         const string Secret = "session=hunter2";

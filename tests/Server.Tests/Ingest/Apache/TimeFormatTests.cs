@@ -78,6 +78,15 @@ public class TimeFormatTests
     }
 
     [Fact]
+    public void Format_may_start_with_literal_text_and_the_time()
+    {
+        var parsed = Parse("[%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t] %a \"%r\" %>s", "[17/Aug/2015 12:31:33.250 +0900] 2001:db8::7 \"GET / HTTP/1.1\" 200");
+
+        Assert.Equal(Utc("2015-08-17T03:31:33.250Z"), parsed.TimeUtc);
+        Assert.Equal("2001:db8::7", parsed.ClientIp);
+    }
+
+    [Fact]
     public void Begin_time_is_the_request_time_and_end_time_an_extra()
     {
         var parsed = Parse("%h [%{begin:%d/%b/%Y:%H:%M:%S %z}t] [%{end:%d/%b/%Y:%H:%M:%S %z}t] %r",
