@@ -161,24 +161,20 @@ public sealed class IngestFailureTests(SmallLimitsApp app) : IClassFixture<Small
     }
 
     [Fact]
-    public async Task A_saturated_server_answers_503_with_retry_after()
+    public async Task A_saturated_server_answers_503_with_retry_after_and_takes_the_retry_once_a_writer_is_free()
     {
         using var client = app.ClientWithToken(await app.AddHostAsync("fail-busy"));
-        var slowBody = new SlowContent(Encoding.UTF8.GetBytes(OneLine + "\n"));
-        var occupying = client.PostAsync(AccessUri, slowBody);
-        await slowBody.Started;
         var gate = app.Services.GetRequiredService<Server.Ingest.IngestGate>();
-        while (gate.FreeSlots > 0)
-        {
-            await Task.Delay(10);
-        }
 
-        var refused = await client.PostAsync(AccessUri, HttpBodies.Text(OneLine));
-        slowBody.Finish();
+        HttpResponseMessage refused;
+        using (await gate.EnterAsync(CancellationToken.None))
+        {
+            refused = await client.PostAsync(AccessUri, HttpBodies.Text(OneLine));
+        }
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
-        Assert.Equal(HttpStatusCode.OK, (await occupying).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AccessUri, HttpBodies.Text(OneLine))).StatusCode);
     }
 
     [Fact]
@@ -204,30 +200,5 @@ public sealed class IngestFailureTests(SmallLimitsApp app) : IClassFixture<Small
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         Assert.NotNull(down.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AccessUri, HttpBodies.Text(OneLine))).StatusCode);
-    }
-
-    /// <summary>A body that sends its bytes, then stalls until told to finish: a batch still being written.</summary>
-    private sealed class SlowContent(byte[] bytes) : HttpContent
-    {
-        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _finish = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task Started => _started.Task;
-
-        public void Finish() => _finish.TrySetResult();
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            await stream.WriteAsync(bytes);
-            await stream.FlushAsync();
-            _started.TrySetResult();
-            await _finish.Task;
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
     }
 }

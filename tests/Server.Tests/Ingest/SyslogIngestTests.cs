@@ -30,7 +30,8 @@ public sealed class SyslogIngestTests(DashboardApp app) : IClassFixture<Dashboar
         Assert.Equal(2, kills.Count);
         Assert.Equal([new DateTime(2015, 8, 17, 3, 31, 33, DateTimeKind.Utc), 12921, "java", 226, 3512908L, 912384L], kills[0]);
         Assert.Equal(13001, kills[1][1]);
-        Assert.Equal(5, await Sql.CountAsync(app.ConnectionString, "SELECT count(*) FROM syslog_lines"));
+        Assert.Equal(5, await Sql.CountAsync(app.ConnectionString,
+            "SELECT count(*) FROM syslog_lines l JOIN hosts h ON h.id = l.host_id WHERE h.name = 'hoge'"));
     }
 
     [Fact]
