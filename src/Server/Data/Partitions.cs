@@ -42,9 +42,29 @@ internal sealed class Partitions(NpgsqlDataSource dataSource, IOptions<Retention
 
     public async Task MaintainAsync(CancellationToken ct)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // One round at a time, across every server on this database: two creating the same partition
+        // at once would collide in PostgreSQL's catalog.
+        await using (var lockRound = new NpgsqlCommand(LockSql, connection))
+        {
+            await lockRound.ExecuteNonQueryAsync(ct);
+        }
+        try
+        {
+            await MaintainLockedAsync(connection, ct);
+        }
+        finally
+        {
+            // A pooled connection keeps session locks until it is reused: release now.
+            await using var unlock = new NpgsqlCommand(UnlockSql, connection);
+            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task MaintainLockedAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var keepFrom = options.Value.Days > 0 ? today.AddDays(-options.Value.Days) : DateOnly.MinValue;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         foreach (var table in Tables)
         {
             for (var day = today.AddDays(-1); day <= today.AddDays(options.Value.DaysAhead); day = day.AddDays(1))
@@ -72,6 +92,9 @@ internal sealed class Partitions(NpgsqlDataSource dataSource, IOptions<Retention
         }
     }
 
+    private const string LockSql = "SELECT pg_advisory_lock(hashtext('dashboard:partition-maintenance'))";
+    private const string UnlockSql = "SELECT pg_advisory_unlock(hashtext('dashboard:partition-maintenance'))";
+
     public static string PartitionName(string table, DateOnly day) => $"{table}_{day:yyyyMMdd}";
 
     private const string DaysInDefaultSql = "SELECT DISTINCT (time AT TIME ZONE 'UTC')::date FROM {0}_default ORDER BY 1";
@@ -92,7 +115,7 @@ internal sealed class Partitions(NpgsqlDataSource dataSource, IOptions<Retention
     // ingest in flight; a standalone table with a matching CHECK attaches under a weaker lock and
     // without a validation scan. The day's rows already in the default partition move across first.
     private const string CreateSql = """
-        SET LOCAL lock_timeout = '5s';
+        SET LOCAL lock_timeout = '2s';
         CREATE TABLE {1} (LIKE {0} INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
         ALTER TABLE {1} ADD CONSTRAINT {1}_range CHECK (time >= '{2}' AND time < '{3}');
         LOCK TABLE {0}_default IN SHARE ROW EXCLUSIVE MODE;
@@ -187,7 +210,9 @@ internal sealed class Partitions(NpgsqlDataSource dataSource, IOptions<Retention
 }
 
 /// <summary>Applies migrations before the server listens, then keeps partitions and retention in order.</summary>
-internal sealed class DatabaseMaintenance(IServiceProvider services, Partitions partitions, ILogger<DatabaseMaintenance> logger) : BackgroundService
+internal sealed class DatabaseMaintenance(
+    IServiceProvider services, Partitions partitions, IOptions<RetentionOptions> options, TimeProvider clock, ILogger<DatabaseMaintenance> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
     private readonly SemaphoreSlim _wake = new(0);
@@ -199,8 +224,21 @@ internal sealed class DatabaseMaintenance(IServiceProvider services, Partitions 
         await base.StartAsync(cancellationToken);
     }
 
-    /// <summary>Asks for a round soon: a batch has written rows for a day that has no partition.</summary>
-    public void RequestRound() => _wake.Release();
+    /// <summary>
+    /// A batch has committed rows from <paramref name="oldest"/> to <paramref name="newest"/>: rows for a
+    /// day outside the partitions kept ahead (an old log imported, a clock far off) sit in the default
+    /// partition, so a round runs soon to give them one of their own.
+    /// </summary>
+    public void NoteRowsWritten(DateTime oldest, DateTime newest)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var outside = DateOnly.FromDateTime(oldest) < today.AddDays(-1) || DateOnly.FromDateTime(newest) > today.AddDays(options.Value.DaysAhead);
+        // One pending round serves any number of such batches.
+        if (outside && _wake.CurrentCount == 0)
+        {
+            _wake.Release();
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -41,9 +41,13 @@ public static class IngestApi
         {
             return Task.FromResult<IResult>(Problem(StatusCodes.Status400BadRequest, formatText.Length > 0 ? $"X-Log-Format: {error}" : $"host log format: {error}"));
         }
+        if (!IngestRequest.TryGetTimeZone(context.Request, host, out var zone, out error))
+        {
+            return Task.FromResult<IResult>(Problem(StatusCodes.Status400BadRequest, error!));
+        }
         return runner.RunAsync(context, host, "access", async (session, body, kind, ct) =>
         {
-            using var batch = await AccessBatch.StartAsync(session, format, ct);
+            using var batch = await AccessBatch.StartAsync(session, format, zone, ct);
             await ReadLinesOrRecordsAsync(body, kind, batch, batch, ct);
             await batch.FinishAsync(ct);
         });
@@ -104,7 +108,7 @@ public static class IngestApi
 }
 
 /// <summary>The part every ingest endpoint shares: limits, the idempotent transaction, and the mapping of failures to status codes.</summary>
-internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate, IOptions<IngestOptions> options, ILogger<IngestRunner> logger)
+internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate, Data.DatabaseMaintenance maintenance, IOptions<IngestOptions> options, ILogger<IngestRunner> logger)
 {
     public delegate Task BatchWork(IngestSession session, Stream body, BodyKind kind, CancellationToken ct);
 
@@ -147,7 +151,12 @@ internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate,
             await using (session)
             {
                 await work(session!, body, kind, ct);
-                return TypedResults.Ok(await session!.CommitAsync(ct));
+                var result = await session!.CommitAsync(ct);
+                if (session.RowTimes is { } rowTimes)
+                {
+                    maintenance.NoteRowsWritten(rowTimes.Oldest, rowTimes.Newest);
+                }
+                return TypedResults.Ok(result);
             }
         }
         catch (UnacceptableBodyException e)

@@ -90,7 +90,19 @@ internal sealed class IngestSession : IAsyncDisposable
         return response is null ? null : JsonSerializer.Deserialize<IngestResult>(response, JsonSerializerOptions.Web);
     }
 
+    /// <summary>The time span of the rows accepted into a day-partitioned table, if any.</summary>
+    public (DateTime Oldest, DateTime Newest)? RowTimes { get; private set; }
+
     public void Accept() => Accepted++;
+
+    /// <summary>Counts an accepted row of a day-partitioned table, noting its time.</summary>
+    public void Accept(DateTime rowTimeUtc)
+    {
+        Accepted++;
+        RowTimes = RowTimes is { } span
+            ? (rowTimeUtc < span.Oldest ? rowTimeUtc : span.Oldest, rowTimeUtc > span.Newest ? rowTimeUtc : span.Newest)
+            : (rowTimeUtc, rowTimeUtc);
+    }
 
     public void Reject(int line, string reason, ReadOnlySpan<char> text)
     {

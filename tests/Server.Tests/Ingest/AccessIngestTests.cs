@@ -161,6 +161,45 @@ public sealed class AccessIngestTests(DashboardApp app) : IClassFixture<Dashboar
     }
 
     [Fact]
+    public async Task A_format_without_an_offset_is_read_in_X_Log_Timezone_else_the_hosts_zone()
+    {
+        using var client = app.ClientWithToken(await app.AddHostAsync("access-local-time", "Asia/Tokyo"));
+        const string format = "%h %l %u [%{%Y-%m-%d %H:%M:%S}t] \"%r\" %>s %b";
+        async Task SendAsync(string ip, string? zone)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/ingest/access")
+            {
+                Content = HttpBodies.Text($"{ip} - - [2015-08-17 12:10:00] \"GET / HTTP/1.1\" 200 5"),
+            };
+            request.Headers.Add("X-Log-Format", format);
+            if (zone is not null)
+            {
+                request.Headers.Add("X-Log-Timezone", zone);
+            }
+            Assert.Equal(1, (await IngestAnswer.ReadAsync(await client.SendAsync(request))).Accepted);
+        }
+
+        await SendAsync("198.51.100.120", null);
+        await SendAsync("198.51.100.121", "America/New_York");
+
+        var times = await Sql.RowsAsync(app.ConnectionString,
+            "SELECT time FROM access_log WHERE client_ip IN ('198.51.100.120', '198.51.100.121') ORDER BY client_ip");
+        Assert.Equal(new DateTime(2015, 8, 17, 3, 10, 0, DateTimeKind.Utc), times[0][0]);
+        Assert.Equal(new DateTime(2015, 8, 17, 16, 10, 0, DateTimeKind.Utc), times[1][0]);
+    }
+
+    [Fact]
+    public async Task An_ipv4_client_logged_as_ipv4_mapped_ipv6_is_the_same_address()
+    {
+        using var client = app.ClientWithToken(await app.AddHostAsync("access-mapped"));
+
+        await IngestAnswer.ReadAsync(await client.PostAsync(new Uri("/api/v1/ingest/access", UriKind.Relative),
+            HttpBodies.Lines([ApacheLines.Combined("::ffff:198.51.100.130", Noon), ApacheLines.Combined("198.51.100.130", Noon)])));
+
+        Assert.Equal(2, await Sql.CountAsync(app.ConnectionString, "SELECT sum(requests) FROM access_minute WHERE client_ip = '198.51.100.130'"));
+    }
+
+    [Fact]
     public async Task An_unusable_X_Log_Format_is_400()
     {
         using var client = app.ClientWithToken(await app.AddHostAsync("access-format-bad"));

@@ -26,17 +26,17 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
     private readonly Dictionary<string, IPAddress> _addresses = new(StringComparer.Ordinal);
     private readonly char[] _decoded = ArrayPool<char>.Shared.Rent(SafeText.MaxCharCount(LineReader.MaxLineBytes));
 
-    private AccessBatch(IngestSession session, NpgsqlBinaryImporter importer, LogFormat format)
+    private AccessBatch(IngestSession session, NpgsqlBinaryImporter importer, LogFormat format, TimeZoneInfo zone)
     {
         _session = session;
         _importer = importer;
         _format = format;
-        // A format whose time has no UTC offset logs the host's local time.
-        _parser = format.CreateParser(TimeZoneInfo.TryFindSystemTimeZoneById(session.Host.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc);
+        _parser = format.CreateParser(zone);
     }
 
-    public static async Task<AccessBatch> StartAsync(IngestSession session, LogFormat format, CancellationToken ct) =>
-        new(session, await session.Connection.BeginBinaryImportAsync(CopySql, ct), format);
+    /// <param name="zone">Where the host's clock is: a format whose time has no UTC offset logs local time.</param>
+    public static async Task<AccessBatch> StartAsync(IngestSession session, LogFormat format, TimeZoneInfo zone, CancellationToken ct) =>
+        new(session, await session.Connection.BeginBinaryImportAsync(CopySql, ct), format, zone);
 
     public void OnLine(int number, ReadOnlySpan<byte> line) => AddLine(number, SafeText.Decode(line, _decoded));
 
@@ -83,7 +83,7 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
         WriteNumber(entry.ResponseTimeMicros, NpgsqlDbType.Bigint);
         WritePooled(entry.VirtualHost);
         WriteExtra(entry);
-        _session.Accept();
+        _session.Accept(entry.TimeUtc);
         _rollups.Add(entry.TimeUtc, ip, entry.Status, entry.Bytes, entry.Method.SequenceEqual("HEAD"));
     }
 
@@ -92,8 +92,13 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
         var lookup = _addresses.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!lookup.TryGetValue(text, out var address))
         {
-            // The parser has validated the literal; Parse cannot fail here.
+            // The parser has validated the literal; Parse cannot fail here. A server listening on an
+            // IPv6 socket may log IPv4 clients as ::ffff:a.b.c.d: one client is one address.
             address = IPAddress.Parse(text);
+            if (address.IsIPv4MappedToIPv6)
+            {
+                address = address.MapToIPv4();
+            }
             lookup[text] = address;
         }
         return address;

@@ -94,7 +94,7 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IDisposable
         WriteNullable<short>(message.Facility is { } facility ? (short)facility : null, NpgsqlDbType.Smallint);
         WriteNullable<short>(message.Severity is { } severity ? (short)severity : null, NpgsqlDbType.Smallint);
         _importer.Write(message.Message, NpgsqlDbType.Text);
-        _session.Accept();
+        _session.Accept(message.TimeUtc);
         _detector.Add(message);
     }
 
