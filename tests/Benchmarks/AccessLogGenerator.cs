@@ -4,16 +4,27 @@ using System.Text;
 namespace Dashboard.Benchmarks;
 
 /// <summary>
-/// Deterministic combined-format traffic for a busy site: visitors drawn from a Zipf-like population,
-/// a handful of crawlers, and attackers that burst for an hour each. Lines are ~200 bytes, as on real sites.
+/// Deterministic combined-format traffic for a busy site, ~200-byte lines: visits from a Zipf-like
+/// population of addresses (a page and its assets from one address within seconds, several visits
+/// interleaved), and in each hour one attacker that sends a tenth of the traffic (HEAD answered 206,
+/// as in CVE-2011-3192). <paramref name="requestsPerVisit"/> = 1 makes every line an independent
+/// draw: the worst case for rollups, with nearly one new (minute, address) per line.
 /// </summary>
-internal sealed class AccessLogGenerator(int seed = 42, int visitors = 50_000, int attackers = 5)
+internal sealed class AccessLogGenerator(int seed = 42, int visitors = 50_000, int attackers = 5, int requestsPerVisit = 15)
 {
+    private const int ConcurrentVisits = 64;
+
     private static readonly string[] Paths =
     [
         "/", "/index.html", "/products", "/products/42", "/products/1337?ref=home", "/cart", "/checkout", "/login",
         "/static/app.js", "/static/site.css", "/static/logo.png", "/api/v1/items?page=2", "/search?q=apache+range",
         "/blog/2015/08/apache-killer", "/favicon.ico", "/robots.txt", "/wp-login.php", "/.env",
+    ];
+
+    private static readonly string[] Assets =
+    [
+        "/static/app.js", "/static/vendor.js?v=3", "/static/site.css", "/static/logo.png", "/static/hero.jpg",
+        "/static/fonts/inter.woff2", "/favicon.ico", "/api/v1/cart", "/api/v1/items?page=1",
     ];
 
     private static readonly string[] Agents =
@@ -33,28 +44,37 @@ internal sealed class AccessLogGenerator(int seed = 42, int visitors = 50_000, i
     {
         var random = new Random(seed);
         var builder = new StringBuilder(256);
+        var visitorOf = new int[ConcurrentVisits];
+        var remaining = new int[ConcurrentVisits];
         for (var i = 0; i < count; i++)
         {
             var time = start + span * ((double)i / count);
-            var hourOfSpan = (int)((time - start).TotalHours);
+            var hourOfSpan = (int)(time - start).TotalHours;
             builder.Clear();
-            // One request in ten, in its hour, comes from that hour's attacker (HEAD answered 206, as in CVE-2011-3192).
             if (attackers > 0 && random.Next(10) == 0)
             {
                 var attacker = hourOfSpan % attackers;
                 builder.Append(CultureInfo.InvariantCulture, $"203.0.113.{10 + attacker} - - [");
                 AppendTime(builder, time);
                 builder.Append("] \"HEAD / HTTP/1.1\" 206 0 \"-\" \"-\"");
+                yield return builder.ToString();
+                continue;
             }
-            else
+            var visit = random.Next(ConcurrentVisits);
+            var firstOfVisit = remaining[visit] == 0;
+            if (firstOfVisit)
             {
-                var visitor = Zipf(random, visitors);
-                builder.Append(CultureInfo.InvariantCulture, $"{10 + visitor / 65536 % 200}.{visitor / 256 % 256}.{visitor % 256}.{1 + visitor % 250} - - [");
-                AppendTime(builder, time);
-                var status = random.Next(100) switch { < 85 => 200, < 92 => 304, < 97 => 404, < 99 => 302, _ => 500 };
-                builder.Append(CultureInfo.InvariantCulture,
-                    $"] \"GET {Paths[random.Next(Paths.Length)]} HTTP/1.1\" {status} {(status == 304 ? 0 : random.Next(200, 60_000))} \"{Referers[random.Next(Referers.Length)]}\" \"{Agents[visitor % Agents.Length]}\"");
+                visitorOf[visit] = Zipf(random, visitors);
+                remaining[visit] = requestsPerVisit == 1 ? 1 : random.Next(1, 2 * requestsPerVisit);
             }
+            remaining[visit]--;
+            var visitor = visitorOf[visit];
+            builder.Append(CultureInfo.InvariantCulture, $"{10 + visitor / 65536 % 200}.{visitor / 256 % 256}.{visitor % 256}.{1 + visitor % 250} - - [");
+            AppendTime(builder, time);
+            var status = random.Next(100) switch { < 85 => 200, < 92 => 304, < 97 => 404, < 99 => 302, _ => 500 };
+            var path = firstOfVisit ? Paths[random.Next(Paths.Length)] : Assets[random.Next(Assets.Length)];
+            builder.Append(CultureInfo.InvariantCulture,
+                $"] \"GET {path} HTTP/1.1\" {status} {(status == 304 ? 0 : random.Next(200, 60_000))} \"{Referers[random.Next(Referers.Length)]}\" \"{Agents[visitor % Agents.Length]}\"");
             yield return builder.ToString();
         }
     }

@@ -88,6 +88,47 @@ internal sealed partial class BenchServer : IAsyncDisposable
         return 0;
     }
 
+    /// <summary>CPU seconds (user + system) the server process and all PostgreSQL processes have used so far.</summary>
+    public (double Server, double Postgres) CpuSeconds()
+    {
+        var postgres = 0.0;
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(folder), out var pid) && ReadComm(pid) == "postgres")
+            {
+                postgres += ProcessCpuSeconds(pid);
+            }
+        }
+        return (ProcessCpuSeconds(_server.Id), postgres);
+    }
+
+    private static string? ReadComm(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static double ProcessCpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the parenthesised command name: state is field 3, utime 14, stime 15 (in clock ticks of 1/100 s).
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     private async Task<string> RunCommandAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -6,7 +6,8 @@ using Dashboard.Benchmarks;
 //   parse                          the access-log parser on one core (BenchmarkDotNet)
 //   parse-file FILE                parse a whole file once and print the rate (to time against GoAccess)
 //   generate FILE [LINES]          write generated combined lines to FILE (default 1,000,000)
-//   ingest [LINES] [BATCH] [CONCURRENCY] [RUNS]   ours over HTTP against a raw binary COPY of the same rows
+//   ingest [LINES] [BATCH] [CONCURRENCY] [RUNS] [REQUESTS-PER-VISIT]
+//                                  ours over HTTP against a raw binary COPY of the same rows (1 per visit: worst case)
 //   read [LINES] [REPETITIONS]     the read API at LINES stored lines over 24 h (default 10,000,000)
 static int Number(string[] args, int index, int fallback) =>
     args.Length > index ? int.Parse(args[index], NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : fallback;
@@ -21,12 +22,12 @@ switch (args.FirstOrDefault())
     case "generate" when args.Length >= 2:
         return ParseFile.Generate(args[1], Number(args, 2, 1_000_000));
     case "ingest":
-        await IngestBenchmark.RunAsync(Number(args, 1, 1_000_000), Number(args, 2, 10_000), Number(args, 3, 2), Number(args, 4, 5));
+        await IngestBenchmark.RunAsync(Number(args, 1, 1_000_000), Number(args, 2, 10_000), Number(args, 3, 2), Number(args, 4, 5), Number(args, 5, 15));
         return 0;
     case "read":
         await ReadBenchmark.RunAsync(Number(args, 1, 10_000_000), Number(args, 2, 50));
         return 0;
     default:
-        Console.Error.WriteLine("usage: Benchmarks parse | parse-file FILE | generate FILE [LINES] | ingest [LINES] [BATCH] [CONCURRENCY] [RUNS] | read [LINES] [REPETITIONS]");
+        Console.Error.WriteLine("usage: Benchmarks parse | parse-file FILE | generate FILE [LINES] | ingest [LINES] [BATCH] [CONCURRENCY] [RUNS] [REQUESTS-PER-VISIT] | read [LINES] [REPETITIONS]");
         return 2;
 }

@@ -15,12 +15,12 @@ internal sealed class IpDetailQuery(NpgsqlDataSource dataSource)
     public const int MaxBreakdownRequests = 20_000;
     private const int TopCount = 20;
 
-    // $1..$6: see ReadRange.AddRollupParameters; $7: the IP.
-    private const string PerHostSql = $"""
-        SELECT h.name, sum(r.requests)::bigint, sum(r.bytes)::bigint, min(r.first_seen), max(r.last_seen)
-        FROM ({IpRanking.RollupRowsSql}) AS r
-        JOIN hosts h ON h.id = r.host_id
-        WHERE r.client_ip = $7
+    // $1..$6: see ReadRange.AddRollupParameters; $7: the IP. Its minutes, read by address first.
+    private const string PerHostSql = """
+        SELECT h.name, sum(m.requests)::bigint, sum(m.bytes)::bigint, min(m.first_seen), max(m.last_seen)
+        FROM access_minute m
+        JOIN hosts h ON h.id = m.host_id
+        WHERE m.client_ip = $7 AND m.minute >= $2 AND m.minute < $3 AND ($1::integer IS NULL OR m.host_id = $1)
         GROUP BY h.name
         ORDER BY 2 DESC, h.name
         """;

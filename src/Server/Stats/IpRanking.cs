@@ -10,7 +10,7 @@ namespace Dashboard.Server.Stats;
 internal sealed class IpRanking(NpgsqlDataSource dataSource)
 {
     // $1..$6: see ReadRange.AddRollupParameters; $7: how many.
-    public const string RollupRowsSql = """
+    private const string RollupRowsSql = """
         SELECT host_id, client_ip, requests, bytes, status4xx, status5xx, first_seen, last_seen FROM access_hour
         WHERE hour >= $4 AND hour < $5 AND ($1::integer IS NULL OR host_id = $1)
         UNION ALL

@@ -5,7 +5,11 @@ namespace Dashboard.Server.Data.Configurations;
 
 internal sealed class AccessMinuteConfiguration : IEntityTypeConfiguration<AccessMinute>
 {
-    public void Configure(EntityTypeBuilder<AccessMinute> builder) => AccessRollupShape.Configure(builder, "access_minute", "minute");
+    public void Configure(EntityTypeBuilder<AccessMinute> builder)
+    {
+        // Its key (client_ip, minute, host_id) and a BRIN on minute are made by the migration in SQL.
+        AccessRollupShape.Configure(builder, "access_minute", "minute");
+    }
 }
 
 internal sealed class AccessHourConfiguration : IEntityTypeConfiguration<AccessHour>
@@ -23,8 +27,6 @@ internal static class AccessRollupShape
         // Rollups are derived data, rewritten on every batch: no foreign key (its check and its index
         // would slow every upsert); retention and host removal delete them explicitly.
         builder.HasNoKey();
-        // One IP's timeline across hosts (the drill-down) reads by ip first.
-        builder.HasIndex(r => new { r.ClientIp, r.Bucket });
     }
 }
 

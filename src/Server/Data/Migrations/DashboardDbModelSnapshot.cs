@@ -99,9 +99,6 @@ namespace Dashboard.Server.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("status5xx");
 
-                    b.HasIndex("ClientIp", "Bucket")
-                        .HasDatabaseName("ix_access_hour_client_ip_hour");
-
                     b.ToTable("access_hour", (string)null);
                 });
 
@@ -151,9 +148,6 @@ namespace Dashboard.Server.Data.Migrations
                     b.Property<long>("Status5xx")
                         .HasColumnType("bigint")
                         .HasColumnName("status5xx");
-
-                    b.HasIndex("ClientIp", "Bucket")
-                        .HasDatabaseName("ix_access_minute_client_ip_minute");
 
                     b.ToTable("access_minute", (string)null);
                 });

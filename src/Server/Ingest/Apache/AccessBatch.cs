@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Net;
 using System.Text.Json;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Dashboard.Server.Ingest.Apache;
 
@@ -18,25 +16,26 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
         """;
 
     private readonly IngestSession _session;
-    private readonly NpgsqlBinaryImporter _importer;
+    private const short ColumnCount = 15;
+
+    private readonly BinaryCopyWriter _copy;
     private readonly LogFormat _format;
     private readonly AccessLineParser _parser;
     private readonly AccessRollups _rollups = new();
-    private readonly StringPool _strings = new();
     private readonly Dictionary<string, IPAddress> _addresses = new(StringComparer.Ordinal);
     private readonly char[] _decoded = ArrayPool<char>.Shared.Rent(SafeText.MaxCharCount(LineReader.MaxLineBytes));
 
-    private AccessBatch(IngestSession session, NpgsqlBinaryImporter importer, LogFormat format, TimeZoneInfo zone)
+    private AccessBatch(IngestSession session, BinaryCopyWriter copy, LogFormat format, TimeZoneInfo zone)
     {
         _session = session;
-        _importer = importer;
+        _copy = copy;
         _format = format;
         _parser = format.CreateParser(zone);
     }
 
     /// <param name="zone">Where the host's clock is: a format whose time has no UTC offset logs local time.</param>
     public static async Task<AccessBatch> StartAsync(IngestSession session, LogFormat format, TimeZoneInfo zone, CancellationToken ct) =>
-        new(session, await session.Connection.BeginBinaryImportAsync(CopySql, ct), format, zone);
+        new(session, await BinaryCopyWriter.BeginAsync(session.Connection, CopySql, ct), format, zone);
 
     public void OnLine(int number, ReadOnlySpan<byte> line) => AddLine(number, SafeText.Decode(line, _decoded));
 
@@ -66,22 +65,29 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
             return;
         }
         var ip = Address(entry.ClientIp);
-        var importer = _importer;
-        importer.StartRow();
-        importer.Write(_session.Host.Id, NpgsqlDbType.Integer);
-        importer.Write(entry.TimeUtc, NpgsqlDbType.TimestampTz);
-        importer.Write(_session.RowId(number), NpgsqlDbType.Bigint);
-        importer.Write(ip, NpgsqlDbType.Inet);
-        WritePooled(entry.RemoteUser);
-        WritePooled(entry.Method);
+        var copy = _copy;
+        copy.StartRow(ColumnCount);
+        copy.WriteInt32(_session.Host.Id);
+        copy.WriteTimestamp(entry.TimeUtc);
+        copy.WriteInt64(_session.RowId(number));
+        copy.WriteInet(ip);
+        WriteText(entry.RemoteUser);
+        WriteText(entry.Method);
         WriteText(entry.Path);
-        WritePooled(entry.Protocol);
-        WriteNumber(entry.Status, NpgsqlDbType.Smallint);
-        WriteNumber(entry.Bytes, NpgsqlDbType.Bigint);
-        WritePooled(entry.Referer);
-        WritePooled(entry.UserAgent);
-        WriteNumber(entry.ResponseTimeMicros, NpgsqlDbType.Bigint);
-        WritePooled(entry.VirtualHost);
+        WriteText(entry.Protocol);
+        if (entry.Status < 0)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.WriteInt16((short)entry.Status);
+        }
+        WriteNumber(entry.Bytes);
+        WriteText(entry.Referer);
+        WriteText(entry.UserAgent);
+        WriteNumber(entry.ResponseTimeMicros);
+        WriteText(entry.VirtualHost);
         WriteExtra(entry);
         _session.Accept(entry.TimeUtc);
         _rollups.Add(entry.TimeUtc, ip, entry.Status, entry.Bytes, entry.Method.SequenceEqual("HEAD"));
@@ -104,43 +110,29 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
         return address;
     }
 
-    private void WritePooled(ReadOnlySpan<char> value)
-    {
-        if (value.IsEmpty)
-        {
-            _importer.WriteNull();
-        }
-        else
-        {
-            _importer.Write(_strings.Get(value), NpgsqlDbType.Text);
-        }
-    }
-
+    /// <summary>Empty means the log had no value ("-"), stored as NULL.</summary>
     private void WriteText(ReadOnlySpan<char> value)
     {
         if (value.IsEmpty)
         {
-            _importer.WriteNull();
+            _copy.WriteNull();
         }
         else
         {
-            _importer.Write(value.ToString(), NpgsqlDbType.Text);
+            _copy.WriteText(value);
         }
     }
 
-    private void WriteNumber(long value, NpgsqlDbType type)
+    /// <summary>Negative means the format does not log it, stored as NULL.</summary>
+    private void WriteNumber(long value)
     {
         if (value < 0)
         {
-            _importer.WriteNull();
-        }
-        else if (type == NpgsqlDbType.Smallint)
-        {
-            _importer.Write((short)value, type);
+            _copy.WriteNull();
         }
         else
         {
-            _importer.Write(value, type);
+            _copy.WriteInt64(value);
         }
     }
 
@@ -156,7 +148,7 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
         }
         if (!any)
         {
-            _importer.WriteNull();
+            _copy.WriteNull();
             return;
         }
         var extra = new Dictionary<string, string>(names.Count);
@@ -168,20 +160,19 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
                 extra[names[i]] = value.ToString();
             }
         }
-        _importer.Write(JsonSerializer.Serialize(extra), NpgsqlDbType.Jsonb);
+        _copy.WriteJsonb(JsonSerializer.Serialize(extra));
     }
 
     /// <summary>Completes the COPY and upserts the rollups, inside the session's transaction.</summary>
     public async Task FinishAsync(CancellationToken ct)
     {
-        await _importer.CompleteAsync(ct);
-        await _importer.DisposeAsync();
+        await _copy.CompleteAsync(ct);
         await _rollups.UpsertAsync(_session.Connection, _session.Host.Id, ct);
     }
 
     public void Dispose()
     {
-        _importer.Dispose();
+        _copy.Dispose();
         ArrayPool<char>.Shared.Return(_decoded);
     }
 }

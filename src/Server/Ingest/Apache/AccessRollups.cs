@@ -71,7 +71,7 @@ internal sealed class AccessRollups
     private const string UpsertMinuteSql = """
         INSERT INTO access_minute AS t (host_id, minute, client_ip, requests, bytes, status4xx, status5xx, head, status206, first_seen, last_seen)
         SELECT $1, u.* FROM unnest($2::timestamptz[], $3::inet[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[], $11::timestamptz[]) AS u
-        ON CONFLICT (minute, host_id, client_ip) DO UPDATE SET
+        ON CONFLICT (client_ip, minute, host_id) DO UPDATE SET
             requests = t.requests + excluded.requests, bytes = t.bytes + excluded.bytes,
             status4xx = t.status4xx + excluded.status4xx, status5xx = t.status5xx + excluded.status5xx,
             head = t.head + excluded.head, status206 = t.status206 + excluded.status206,

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Dashboard.Server.Ingest.Syslog;
 
@@ -16,21 +14,22 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IDisposable
         """;
 
     private readonly IngestSession _session;
-    private readonly NpgsqlBinaryImporter _importer;
+    private const short ColumnCount = 9;
+
+    private readonly BinaryCopyWriter _copy;
     private readonly SyslogDefaults _defaults;
     private readonly MemoryEventDetector _detector = new();
-    private readonly StringPool _strings = new(1024);
     private readonly char[] _decoded = ArrayPool<char>.Shared.Rent(SafeText.MaxCharCount(LineReader.MaxLineBytes));
 
-    private SyslogBatch(IngestSession session, NpgsqlBinaryImporter importer, SyslogDefaults defaults)
+    private SyslogBatch(IngestSession session, BinaryCopyWriter copy, SyslogDefaults defaults)
     {
         _session = session;
-        _importer = importer;
+        _copy = copy;
         _defaults = defaults;
     }
 
     public static async Task<SyslogBatch> StartAsync(IngestSession session, SyslogDefaults defaults, CancellationToken ct) =>
-        new(session, await session.Connection.BeginBinaryImportAsync(CopySql, ct), defaults);
+        new(session, await BinaryCopyWriter.BeginAsync(session.Connection, CopySql, ct), defaults);
 
     public void OnLine(int number, ReadOnlySpan<byte> line) => AddLine(number, SafeText.Decode(line, _decoded));
 
@@ -84,16 +83,16 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IDisposable
 
     private void Write(int number, SyslogMessage message)
     {
-        _importer.StartRow();
-        _importer.Write(_session.Host.Id, NpgsqlDbType.Integer);
-        _importer.Write(message.TimeUtc, NpgsqlDbType.TimestampTz);
-        _importer.Write(_session.RowId(number), NpgsqlDbType.Bigint);
-        WriteText(message.Hostname is null ? null : _strings.Get(message.Hostname));
-        WriteText(message.Program is null ? null : _strings.Get(message.Program));
-        WriteNullable(message.Pid, NpgsqlDbType.Integer);
-        WriteNullable<short>(message.Facility is { } facility ? (short)facility : null, NpgsqlDbType.Smallint);
-        WriteNullable<short>(message.Severity is { } severity ? (short)severity : null, NpgsqlDbType.Smallint);
-        _importer.Write(message.Message, NpgsqlDbType.Text);
+        _copy.StartRow(ColumnCount);
+        _copy.WriteInt32(_session.Host.Id);
+        _copy.WriteTimestamp(message.TimeUtc);
+        _copy.WriteInt64(_session.RowId(number));
+        WriteText(message.Hostname);
+        WriteText(message.Program);
+        WriteNumber(message.Pid);
+        WriteSmall(message.Facility);
+        WriteSmall(message.Severity);
+        _copy.WriteText(message.Message);
         _session.Accept(message.TimeUtc);
         _detector.Add(message);
     }
@@ -102,36 +101,47 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IDisposable
     {
         if (value is null)
         {
-            _importer.WriteNull();
+            _copy.WriteNull();
         }
         else
         {
-            _importer.Write(value, NpgsqlDbType.Text);
+            _copy.WriteText(value);
         }
     }
 
-    private void WriteNullable<T>(T? value, NpgsqlDbType type) where T : struct
+    private void WriteNumber(int? value)
     {
         if (value is { } v)
         {
-            _importer.Write(v, type);
+            _copy.WriteInt32(v);
         }
         else
         {
-            _importer.WriteNull();
+            _copy.WriteNull();
+        }
+    }
+
+    private void WriteSmall(int? value)
+    {
+        if (value is { } v)
+        {
+            _copy.WriteInt16((short)v);
+        }
+        else
+        {
+            _copy.WriteNull();
         }
     }
 
     public async Task FinishAsync(CancellationToken ct)
     {
-        await _importer.CompleteAsync(ct);
-        await _importer.DisposeAsync();
+        await _copy.CompleteAsync(ct);
         await HostEventStore.SaveAsync(_session.Connection, _session.Host.Id, _detector.Finish(), ct);
     }
 
     public void Dispose()
     {
-        _importer.Dispose();
+        _copy.Dispose();
         ArrayPool<char>.Shared.Return(_decoded);
     }
 }

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Dashboard.Server.Data.Migrations
 {
     [DbContext(typeof(DashboardDb))]
-    [Migration("20261125080120_Initial")]
+    [Migration("20261125090945_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -102,9 +102,6 @@ namespace Dashboard.Server.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("status5xx");
 
-                    b.HasIndex("ClientIp", "Bucket")
-                        .HasDatabaseName("ix_access_hour_client_ip_hour");
-
                     b.ToTable("access_hour", (string)null);
                 });
 
@@ -154,9 +151,6 @@ namespace Dashboard.Server.Data.Migrations
                     b.Property<long>("Status5xx")
                         .HasColumnType("bigint")
                         .HasColumnName("status5xx");
-
-                    b.HasIndex("ClientIp", "Bucket")
-                        .HasDatabaseName("ix_access_minute_client_ip_minute");
 
                     b.ToTable("access_minute", (string)null);
                 });
