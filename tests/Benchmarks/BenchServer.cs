@@ -31,7 +31,10 @@ internal sealed partial class BenchServer : IAsyncDisposable
 
     public static async Task<BenchServer> StartAsync()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "aid-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        // DASHBOARD_BENCH_KEEP names a folder to keep the cluster in afterwards (to look at plans with psql).
+        var folder = Environment.GetEnvironmentVariable("DASHBOARD_BENCH_KEEP") is { Length: > 0 } keep
+            ? keep
+            : Path.Combine(Path.GetTempPath(), "aid-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var postgres = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions(folder) { AdoptRunningCluster = true }, NullLogger.Instance);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Server.dll"));
@@ -154,7 +157,10 @@ internal sealed partial class BenchServer : IAsyncDisposable
         }
         _server.Dispose();
         await _postgres.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
+        if (Environment.GetEnvironmentVariable("DASHBOARD_BENCH_KEEP") is not { Length: > 0 })
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
     }
 
     [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]

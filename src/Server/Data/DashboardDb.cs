@@ -13,6 +13,7 @@ public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbConte
     public DbSet<AccessMinute> AccessMinutes => Set<AccessMinute>();
     public DbSet<AccessHour> AccessHours => Set<AccessHour>();
     public DbSet<AccessHostMinute> AccessHostMinutes => Set<AccessHostMinute>();
+    public DbSet<AccessHourLeaders> AccessHourLeaders => Set<AccessHourLeaders>();
     public DbSet<MemorySampleRow> MemorySamples => Set<MemorySampleRow>();
     public DbSet<HostEventRow> HostEvents => Set<HostEventRow>();
     public DbSet<RejectedLine> RejectedLines => Set<RejectedLine>();

@@ -47,7 +47,30 @@ public class AccessRollup
 
 public sealed class AccessMinute : AccessRollup;
 
-public sealed class AccessHour : AccessRollup;
+public sealed class AccessHour : AccessRollup
+{
+    /// <summary>The address's busiest minute at this host within the hour.</summary>
+    public long PeakMinute { get; set; }
+}
+
+/// <summary>
+/// The busiest addresses of one closed hour at one host, kept so that a ranking over a day need not
+/// aggregate every address of every hour (see Stats/IpRanking). Valid while the hour's request total
+/// still equals <see cref="Total"/>.
+/// </summary>
+public sealed class AccessHourLeaders
+{
+    public DateTime Hour { get; set; }
+    public int HostId { get; set; }
+    /// <summary>The hour's busiest addresses, busiest first.</summary>
+    public required System.Net.IPAddress[] ClientIps { get; set; }
+    /// <summary>Their requests in the hour, in the same order.</summary>
+    public required long[] Requests { get; set; }
+    /// <summary>The most requests any address left off the list sent in the hour (0 when none was).</summary>
+    public long Floor { get; set; }
+    /// <summary>The hour's total requests when the list was made.</summary>
+    public long Total { get; set; }
+}
 
 /// <summary>All requests at one host in one minute: the total line of the traffic chart.</summary>
 public sealed class AccessHostMinute

@@ -192,6 +192,7 @@ internal sealed class Partitions(NpgsqlDataSource dataSource, IOptions<Retention
     private const string DeleteRecordsSql = """
         DELETE FROM access_minute WHERE minute < $1;
         DELETE FROM access_hour WHERE hour < $1;
+        DELETE FROM access_hour_leaders WHERE hour < $1;
         DELETE FROM access_host_minute WHERE minute < $1;
         DELETE FROM memory_samples WHERE time < $1;
         DELETE FROM host_events WHERE time < $1;

@@ -19,6 +19,8 @@ public static class StatsApi
         builder.Services.AddSingleton<IpDetailQuery>();
         builder.Services.AddSingleton<IpRequestsQuery>();
         builder.Services.AddSingleton<HostRecordsQuery>();
+        builder.Services.AddSingleton<HourLeaders>();
+        builder.Services.AddHostedService<HourLeadersRefresher>();
     }
 
     public static RouteGroupBuilder MapStatsApi(this IEndpointRouteBuilder routes)

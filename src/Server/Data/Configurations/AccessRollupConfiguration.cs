@@ -39,3 +39,12 @@ internal sealed class AccessHostMinuteConfiguration : IEntityTypeConfiguration<A
         builder.HasIndex(r => r.Minute);
     }
 }
+
+internal sealed class AccessHourLeadersConfiguration : IEntityTypeConfiguration<AccessHourLeaders>
+{
+    public void Configure(EntityTypeBuilder<AccessHourLeaders> builder)
+    {
+        builder.ToTable("access_hour_leaders");
+        builder.HasKey(l => new { l.Hour, l.HostId });
+    }
+}

@@ -7,6 +7,8 @@ namespace Dashboard.Server.Ingest.Apache;
 /// <summary>
 /// A batch's requests per (minute, ip), summed in memory and upserted in three set-based statements
 /// (per minute and ip, per hour and ip, per minute) so that charts and rankings never read raw rows.
+/// The hourly rollup also keeps each address's busiest minute, from the minute totals the first
+/// upsert returns, so that "peak per minute" over a day never reads the per-minute rows.
 /// </summary>
 internal sealed class AccessRollups
 {
@@ -20,6 +22,7 @@ internal sealed class AccessRollups
         public long Status5xx;
         public long Head;
         public long Status206;
+        public long PeakMinute;
         public DateTime FirstSeen = DateTime.MaxValue;
         public DateTime LastSeen = DateTime.MinValue;
 
@@ -76,16 +79,18 @@ internal sealed class AccessRollups
             status4xx = t.status4xx + excluded.status4xx, status5xx = t.status5xx + excluded.status5xx,
             head = t.head + excluded.head, status206 = t.status206 + excluded.status206,
             first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)
+        RETURNING client_ip, minute, requests
         """;
 
     private const string UpsertHourSql = """
-        INSERT INTO access_hour AS t (host_id, hour, client_ip, requests, bytes, status4xx, status5xx, head, status206, first_seen, last_seen)
-        SELECT $1, u.* FROM unnest($2::timestamptz[], $3::inet[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[], $11::timestamptz[]) AS u
+        INSERT INTO access_hour AS t (host_id, hour, client_ip, requests, bytes, status4xx, status5xx, head, status206, first_seen, last_seen, peak_minute)
+        SELECT $1, u.* FROM unnest($2::timestamptz[], $3::inet[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[], $11::timestamptz[], $12::bigint[]) AS u
         ON CONFLICT (hour, host_id, client_ip) DO UPDATE SET
             requests = t.requests + excluded.requests, bytes = t.bytes + excluded.bytes,
             status4xx = t.status4xx + excluded.status4xx, status5xx = t.status5xx + excluded.status5xx,
             head = t.head + excluded.head, status206 = t.status206 + excluded.status206,
-            first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)
+            first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen),
+            peak_minute = greatest(t.peak_minute, excluded.peak_minute)
         """;
 
     private const string UpsertHostMinuteSql = """
@@ -116,25 +121,37 @@ internal sealed class AccessRollups
             }
             minuteCounts.Add(counts);
         }
-        await UpsertPerIpAsync(connection, UpsertMinuteSql, hostId, _byMinuteAndIp, ct);
-        await UpsertPerIpAsync(connection, UpsertHourSql, hostId, byHourAndIp, ct);
+        // A minute's total after this batch is the candidate for its hour's busiest minute.
+        foreach (var (ip, minute, requests) in await UpsertPerIpAsync(connection, UpsertMinuteSql, hostId, _byMinuteAndIp, returnsTotals: true, ct))
+        {
+            var hourCounts = byHourAndIp[(minute - minute % TimeSpan.TicksPerHour, ip)];
+            hourCounts.PeakMinute = Math.Max(hourCounts.PeakMinute, requests);
+        }
+        await UpsertPerIpAsync(connection, UpsertHourSql, hostId, byHourAndIp, returnsTotals: false, ct);
         await UpsertPerHostAsync(connection, hostId, byMinute, ct);
     }
 
     // Rows go in one global order (bucket, then address) so that concurrent batches lock rollup rows
     // in the same order and cannot deadlock each other.
-    private static async Task UpsertPerIpAsync(NpgsqlConnection connection, string sql, int hostId, Dictionary<(long, IPAddress), Counts> rows, CancellationToken ct)
+    private static async Task<List<(IPAddress Ip, long Minute, long Requests)>> UpsertPerIpAsync(
+        NpgsqlConnection connection, string sql, int hostId, Dictionary<(long, IPAddress), Counts> rows, bool returnsTotals, CancellationToken ct)
     {
         var ordered = rows.OrderBy(r => r.Key.Item1).ThenBy(r => r.Key.Item2, IpOrder.Instance).ToArray();
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new() { Value = hostId });
         command.Parameters.Add(new() { Value = ordered.Select(r => new DateTime(r.Key.Item1, DateTimeKind.Utc)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = ordered.Select(r => r.Key.Item2).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet });
-        AddCounts(command, ordered.Select(r => r.Value).ToArray());
-        await command.ExecuteNonQueryAsync(ct);
+        AddCounts(command, ordered.Select(r => r.Value).ToArray(), withPeak: !returnsTotals);
+        List<(IPAddress, long, long)> totals = [];
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (returnsTotals && await reader.ReadAsync(ct))
+        {
+            totals.Add((reader.GetFieldValue<IPAddress>(0), reader.GetFieldValue<DateTime>(1).Ticks, reader.GetInt64(2)));
+        }
+        return totals;
     }
 
-    private static void AddCounts(NpgsqlCommand command, Counts[] counts)
+    private static void AddCounts(NpgsqlCommand command, Counts[] counts, bool withPeak)
     {
         AddLongs(command, counts.Select(c => c.Requests));
         AddLongs(command, counts.Select(c => c.Bytes));
@@ -144,6 +161,10 @@ internal sealed class AccessRollups
         AddLongs(command, counts.Select(c => c.Status206));
         command.Parameters.Add(new() { Value = counts.Select(c => c.FirstSeen).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = counts.Select(c => c.LastSeen).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        if (withPeak)
+        {
+            AddLongs(command, counts.Select(c => c.PeakMinute));
+        }
     }
 
     private static void AddLongs(NpgsqlCommand command, IEnumerable<long> values) =>
@@ -158,20 +179,5 @@ internal sealed class AccessRollups
         AddLongs(command, ordered.Select(r => r.Value.Requests));
         AddLongs(command, ordered.Select(r => r.Value.Bytes));
         await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private sealed class IpOrder : IComparer<IPAddress>
-    {
-        public static readonly IpOrder Instance = new();
-
-        public int Compare(IPAddress? x, IPAddress? y)
-        {
-            Span<byte> a = stackalloc byte[16];
-            Span<byte> b = stackalloc byte[16];
-            x!.TryWriteBytes(a, out var aLength);
-            y!.TryWriteBytes(b, out var bLength);
-            var byLength = aLength.CompareTo(bLength);
-            return byLength != 0 ? byLength : a[..aLength].SequenceCompareTo(b[..bLength]);
-        }
     }
 }

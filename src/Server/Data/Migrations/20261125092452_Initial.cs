@@ -34,6 +34,7 @@ namespace Dashboard.Server.Data.Migrations
                 name: "access_hour",
                 columns: table => new
                 {
+                    peak_minute = table.Column<long>(type: "bigint", nullable: false),
                     host_id = table.Column<int>(type: "integer", nullable: false),
                     hour = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     client_ip = table.Column<IPAddress>(type: "inet", nullable: false),
@@ -48,6 +49,22 @@ namespace Dashboard.Server.Data.Migrations
                 },
                 constraints: table =>
                 {
+                });
+
+            migrationBuilder.CreateTable(
+                name: "access_hour_leaders",
+                columns: table => new
+                {
+                    hour = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    host_id = table.Column<int>(type: "integer", nullable: false),
+                    client_ips = table.Column<IPAddress[]>(type: "inet[]", nullable: false),
+                    requests = table.Column<long[]>(type: "bigint[]", nullable: false),
+                    floor = table.Column<long>(type: "bigint", nullable: false),
+                    total = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_access_hour_leaders", x => new { x.hour, x.host_id });
                 });
 
             migrationBuilder.CreateTable(
@@ -318,6 +335,9 @@ namespace Dashboard.Server.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "access_hour");
+
+            migrationBuilder.DropTable(
+                name: "access_hour_leaders");
 
             migrationBuilder.DropTable(
                 name: "access_minute");

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Dashboard.Server.Data.Migrations
 {
     [DbContext(typeof(DashboardDb))]
-    [Migration("20261125090945_Initial")]
+    [Migration("20261125092452_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -86,6 +86,10 @@ namespace Dashboard.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen");
 
+                    b.Property<long>("PeakMinute")
+                        .HasColumnType("bigint")
+                        .HasColumnName("peak_minute");
+
                     b.Property<long>("Requests")
                         .HasColumnType("bigint")
                         .HasColumnName("requests");
@@ -103,6 +107,40 @@ namespace Dashboard.Server.Data.Migrations
                         .HasColumnName("status5xx");
 
                     b.ToTable("access_hour", (string)null);
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.AccessHourLeaders", b =>
+                {
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hour");
+
+                    b.Property<int>("HostId")
+                        .HasColumnType("integer")
+                        .HasColumnName("host_id");
+
+                    b.PrimitiveCollection<IPAddress[]>("ClientIps")
+                        .IsRequired()
+                        .HasColumnType("inet[]")
+                        .HasColumnName("client_ips");
+
+                    b.Property<long>("Floor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("floor");
+
+                    b.PrimitiveCollection<long[]>("Requests")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("requests");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.HasKey("Hour", "HostId")
+                        .HasName("pk_access_hour_leaders");
+
+                    b.ToTable("access_hour_leaders", (string)null);
                 });
 
             modelBuilder.Entity("Dashboard.Server.Data.AccessMinute", b =>
