@@ -14,7 +14,8 @@ namespace Dashboard.Server.Stats;
 /// <item>The addresses leading on those lower bounds get exact totals and details by point lookups.</item>
 /// <item>Each leaderboard bounds what an address it leaves off can have sent that hour, so the sum of
 /// those bounds caps every total not known exactly. If no such cap reaches the N-th exact total,
-/// the ranking is proven; otherwise every address is aggregated (the plain, slower query).</item>
+/// the ranking is proven. Near-ties get a second round: the few addresses whose caps still reach it
+/// are looked up exactly too. Failing that, every address is aggregated (the plain, slower query).</item>
 /// </list>
 /// </summary>
 internal sealed class IpRanking(NpgsqlDataSource dataSource)
@@ -36,8 +37,8 @@ internal sealed class IpRanking(NpgsqlDataSource dataSource)
         JOIN hour_totals t ON t.hour = l.hour AND t.host_id = l.host_id AND t.total = l.total
         """;
 
-    // Hours without a fresh leaderboard, read through their own index range only (LATERAL), plus the
-    // minutes at the edges.
+    // Hours without a fresh leaderboard, read through their own index range only, plus the minutes at
+    // the edges. OFFSET 0 keeps PostgreSQL from flattening the LATERAL into a scan of every hour.
     private const string RestSql = $"""
         WITH {HourTotalsCte},
         stale AS (
@@ -47,7 +48,7 @@ internal sealed class IpRanking(NpgsqlDataSource dataSource)
         )
         SELECT client_ip, sum(requests)::bigint FROM (
             SELECT a.client_ip, a.requests FROM stale s
-            CROSS JOIN LATERAL (SELECT client_ip, requests FROM access_hour a WHERE a.hour = s.hour AND a.host_id = s.host_id) a
+            CROSS JOIN LATERAL (SELECT client_ip, requests FROM access_hour a WHERE a.hour = s.hour AND a.host_id = s.host_id OFFSET 0) a
             UNION ALL
             SELECT client_ip, requests FROM access_minute
             WHERE ((minute >= $2 AND minute < $4) OR (minute >= $5 AND minute < $3)) AND ($1::integer IS NULL OR host_id = $1)
@@ -63,7 +64,7 @@ internal sealed class IpRanking(NpgsqlDataSource dataSource)
         FROM (
             SELECT a.host_id, a.client_ip, a.requests, a.bytes, a.status4xx, a.status5xx, a.first_seen, a.last_seen, a.peak_minute AS peak
             FROM hour_totals t
-            CROSS JOIN LATERAL (SELECT * FROM access_hour a WHERE a.hour = t.hour AND a.host_id = t.host_id AND a.client_ip = ANY($7)) a
+            CROSS JOIN LATERAL (SELECT * FROM access_hour a WHERE a.hour = t.hour AND a.host_id = t.host_id AND a.client_ip = ANY($7) OFFSET 0) a
             UNION ALL
             SELECT host_id, client_ip, requests, bytes, status4xx, status5xx, first_seen, last_seen, requests
             FROM access_minute
@@ -98,6 +99,9 @@ internal sealed class IpRanking(NpgsqlDataSource dataSource)
         GROUP BY client_ip
         """;
 
+    /// <summary>A second round looks up at most this many more addresses; beyond, aggregating everything is cheaper.</summary>
+    private const int MaxContenders = 1000;
+
     public async Task<List<RankedIp>> TopAsync(ReadRange range, int count, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -107,6 +111,11 @@ internal sealed class IpRanking(NpgsqlDataSource dataSource)
         var leading = bounds.Leading(count);
         var ranked = leading.Length == 0 ? [] : await ReadAsync(connection, DetailsSql, range, ip: leading, limit: null, ct);
         ranked.Sort(RankedIp.ByRequests);
+        if (!bounds.Proves(ranked, count) && bounds.Contenders(ranked, count) is { Length: > 0 and <= MaxContenders } contenders)
+        {
+            ranked.AddRange(await ReadAsync(connection, DetailsSql, range, ip: contenders, limit: null, ct));
+            ranked.Sort(RankedIp.ByRequests);
+        }
         if (!bounds.Proves(ranked, count))
         {
             ranked = await ReadAsync(connection, EveryAddressSql, range, ip: null, limit: count, ct);

@@ -34,30 +34,34 @@ internal sealed class RankingBounds
         [.. _candidates.OrderByDescending(c => c.Value.Known).ThenBy(c => c.Key, IpOrder.Instance).Take(count).Select(c => c.Key)];
 
     /// <summary>
-    /// Whether <paramref name="ranked"/> — the exact totals of <see cref="Leading"/>, sorted — is the true
-    /// top <paramref name="count"/>: no other address, listed or not, can reach its last entry.
+    /// Whether <paramref name="exact"/> — exact totals of some addresses, sorted, including at least
+    /// <see cref="Leading"/> — holds the true top <paramref name="count"/>: no address whose total is not
+    /// known exactly, listed or not, can reach its <paramref name="count"/>-th entry.
     /// </summary>
-    public bool Proves(List<RankedIp> ranked, int count)
+    public bool Proves(IReadOnlyList<RankedIp> exact, int count)
     {
         if (_totalFloor == 0)
         {
             // Every leaderboard lists its whole hour: every total is known exactly.
             return true;
         }
-        if (ranked.Count < count || _totalFloor >= ranked[count - 1].Requests)
-        {
-            return false;
-        }
-        var last = ranked[count - 1];
-        var selected = ranked.Take(count).Select(r => r.Ip).ToHashSet();
-        foreach (var (ip, (known, listedFloors)) in _candidates)
-        {
-            var upper = known + _totalFloor - listedFloors;
-            if (!selected.Contains(ip) && (upper > last.Requests || (upper == last.Requests && IpOrder.Instance.Compare(ip, last.Ip) < 0)))
-            {
-                return false;
-            }
-        }
-        return true;
+        return exact.Count >= count && _totalFloor < exact[count - 1].Requests && Contenders(exact, count).Length == 0;
     }
+
+    /// <summary>The addresses not known exactly whose totals could still reach the <paramref name="count"/>-th entry.</summary>
+    public IPAddress[] Contenders(IReadOnlyList<RankedIp> exact, int count)
+    {
+        if (exact.Count < count)
+        {
+            return [];
+        }
+        var last = exact[count - 1];
+        var known = exact.Select(r => r.Ip).ToHashSet();
+        return [.. _candidates
+            .Where(c => !known.Contains(c.Key))
+            .Where(c => UpperBound(c.Value) is var upper && (upper > last.Requests || (upper == last.Requests && IpOrder.Instance.Compare(c.Key, last.Ip) < 0)))
+            .Select(c => c.Key)];
+    }
+
+    private long UpperBound((long Known, long ListedFloors) candidate) => candidate.Known + _totalFloor - candidate.ListedFloors;
 }

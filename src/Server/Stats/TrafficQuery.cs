@@ -30,19 +30,11 @@ internal sealed class TrafficQuery(NpgsqlDataSource dataSource, IpRanking rankin
     public async Task<TrafficResponse> GetAsync(ReadRange range, int top, CancellationToken ct)
     {
         var buckets = range.Buckets();
-        var total = new long[buckets.Length];
-        await using (var command = dataSource.CreateCommand(TotalSql))
-        {
-            range.AddRollupParameters(command);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                total[range.BucketIndex(reader.GetFieldValue<DateTime>(0))] += reader.GetInt64(1);
-            }
-        }
-
+        // The total needs no ranking: it runs beside it, on its own connection.
+        var totalTask = TotalsAsync(range, buckets.Length, ct);
         var topIps = (await ranking.TopAsync(range, top, ct)).Select(r => r.Ip).ToArray();
         var perIp = await CountsPerBucketAsync(dataSource, range, topIps, ct);
+        var total = await totalTask;
         var other = (long[])total.Clone();
         foreach (var counts in perIp.Values)
         {
@@ -57,6 +49,19 @@ internal sealed class TrafficQuery(NpgsqlDataSource dataSource, IpRanking rankin
             total,
             [.. topIps.Select(ip => new TrafficSeries(ip.ToString(), perIp[ip]))],
             other);
+    }
+
+    private async Task<long[]> TotalsAsync(ReadRange range, int bucketCount, CancellationToken ct)
+    {
+        var total = new long[bucketCount];
+        await using var command = dataSource.CreateCommand(TotalSql);
+        range.AddRollupParameters(command);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            total[range.BucketIndex(reader.GetFieldValue<DateTime>(0))] += reader.GetInt64(1);
+        }
+        return total;
     }
 
     /// <summary>Each IP's requests in every bucket of the range (zero where it sent none).</summary>

@@ -43,6 +43,19 @@ public sealed class RankingBoundsTests
     }
 
     [Fact]
+    public void The_candidates_that_could_still_overtake_are_the_contenders_and_knowing_them_exactly_proves_the_ranking()
+    {
+        var bounds = new RankingBounds();
+        bounds.AddLeaderboard([A, B, C], [100, 90, 10], floor: 1);
+        bounds.AddLeaderboard([A], [5], floor: 20);
+        List<RankedIp> exact = [Exact(A, 105)];
+
+        Assert.Equal([B], bounds.Contenders(exact, 1));
+        exact.Add(Exact(B, 95));
+        Assert.True(bounds.Proves(exact, 1));
+    }
+
+    [Fact]
     public void Complete_leaderboards_and_exact_rows_prove_any_ranking()
     {
         var bounds = new RankingBounds();
