@@ -47,6 +47,10 @@ internal static class IngestBenchmark
             var cpuBefore = (server.CpuSeconds(), Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
             var oursSeconds = await TimeAsync(() => IngestOverHttpAsync(client, bodies, concurrency));
             var oursCpu = Used(cpuBefore, server);
+            if (run == 0)
+            {
+                Console.WriteLine($"  rollup rows per line: {await RollupRowsPerLineAsync(server.ConnectionString, lineCount):F3} per-minute, {await RollupRowsPerLineAsync(server.ConnectionString, lineCount, "access_hour"):F3} per-hour");
+            }
             await sampling.CancelAsync();
             await sampler;
             await VerifyCountAsync(server.ConnectionString, lineCount);
@@ -180,11 +184,11 @@ internal static class IngestBenchmark
         }
     }
 
-    private static async Task<double> RollupRowsPerLineAsync(string connectionString, int lineCount)
+    private static async Task<double> RollupRowsPerLineAsync(string connectionString, int lineCount, string table = "access_minute")
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM access_minute", connection);
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
         return (long)(await command.ExecuteScalarAsync())! / (double)lineCount;
     }
 

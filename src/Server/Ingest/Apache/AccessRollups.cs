@@ -122,21 +122,25 @@ internal sealed class AccessRollups
             minuteCounts.Add(counts);
         }
         // A minute's total after this batch is the candidate for its hour's busiest minute.
-        foreach (var (ip, minute, requests) in await UpsertPerIpAsync(connection, UpsertMinuteSql, hostId, _byMinuteAndIp, returnsTotals: true, ct))
+        foreach (var (ip, minute, requests) in await UpsertPerIpAsync(connection, UpsertMinuteSql, hostId, _byMinuteAndIp, addressFirst: true, ct))
         {
             var hourCounts = byHourAndIp[(minute - minute % TimeSpan.TicksPerHour, ip)];
             hourCounts.PeakMinute = Math.Max(hourCounts.PeakMinute, requests);
         }
-        await UpsertPerIpAsync(connection, UpsertHourSql, hostId, byHourAndIp, returnsTotals: false, ct);
+        await UpsertPerIpAsync(connection, UpsertHourSql, hostId, byHourAndIp, addressFirst: false, ct);
         await UpsertPerHostAsync(connection, hostId, byMinute, ct);
     }
 
-    // Rows go in one global order (bucket, then address) so that concurrent batches lock rollup rows
-    // in the same order and cannot deadlock each other.
+    // Rows go in the order of the table's key — (address, minute) for minutes, (hour, address) for
+    // hours — so that the btree is walked leaf by leaf, and so that concurrent batches lock rollup rows
+    // in one global order and cannot deadlock each other. The minute upsert returns the new totals.
     private static async Task<List<(IPAddress Ip, long Minute, long Requests)>> UpsertPerIpAsync(
-        NpgsqlConnection connection, string sql, int hostId, Dictionary<(long, IPAddress), Counts> rows, bool returnsTotals, CancellationToken ct)
+        NpgsqlConnection connection, string sql, int hostId, Dictionary<(long, IPAddress), Counts> rows, bool addressFirst, CancellationToken ct)
     {
-        var ordered = rows.OrderBy(r => r.Key.Item1).ThenBy(r => r.Key.Item2, IpOrder.Instance).ToArray();
+        var returnsTotals = addressFirst;
+        var ordered = addressFirst
+            ? rows.OrderBy(r => r.Key.Item2, IpOrder.Instance).ThenBy(r => r.Key.Item1).ToArray()
+            : rows.OrderBy(r => r.Key.Item1).ThenBy(r => r.Key.Item2, IpOrder.Instance).ToArray();
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new() { Value = hostId });
         command.Parameters.Add(new() { Value = ordered.Select(r => new DateTime(r.Key.Item1, DateTimeKind.Utc)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
