@@ -18,7 +18,7 @@ switch (args.FirstOrDefault())
         BenchmarkRunner.Run<ParseBenchmark>(args: args[1..]);
         return 0;
     case "parse-file" when args.Length == 2:
-        return ParseFile.Run(args[1]);
+        return await ParseFile.RunAsync(args[1]);
     case "generate" when args.Length >= 2:
         return ParseFile.Generate(args[1], Number(args, 2, 1_000_000));
     case "ingest":
