@@ -51,7 +51,7 @@ internal static class ParseFile
         var watch = Stopwatch.StartNew();
         await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
         {
-            await LineReader.ReadAsync(file, sink, CancellationToken.None);
+            await LineReader.ReadAsync(file, sink, checkpoint: null, CancellationToken.None);
         }
         Console.WriteLine($"parsed {sink.Parsed:N0} lines ({sink.Rejected:N0} rejected) in {watch.Elapsed.TotalSeconds:F2} s: {sink.Parsed / watch.Elapsed.TotalSeconds:N0} lines/s");
         return 0;

@@ -48,7 +48,7 @@ public static class IngestApi
         return runner.RunAsync(context, host, "access", async (session, body, kind, ct) =>
         {
             using var batch = await AccessBatch.StartAsync(session, format, zone, ct);
-            await ReadLinesOrRecordsAsync(body, kind, batch, batch, ct);
+            await ReadLinesOrRecordsAsync(body, kind, batch, batch, batch, ct);
             await batch.FinishAsync(ct);
         });
     }
@@ -65,7 +65,7 @@ public static class IngestApi
         return runner.RunAsync(context, host, "syslog", async (session, body, kind, ct) =>
         {
             using var batch = await SyslogBatch.StartAsync(session, defaults, ct);
-            await ReadLinesOrRecordsAsync(body, kind, batch, batch, ct);
+            await ReadLinesOrRecordsAsync(body, kind, batch, batch, batch, ct);
             await batch.FinishAsync(ct);
         });
     }
@@ -87,21 +87,22 @@ public static class IngestApi
                     await batch.ReadTextAsync(body, sampleTime, ct);
                     break;
                 case BodyKind.Json:
-                    await JsonBodyReader.ReadJsonAsync(body, batch, ct);
+                    await JsonBodyReader.ReadJsonAsync(body, batch, batch, ct);
                     break;
                 case BodyKind.Ndjson:
-                    await JsonBodyReader.ReadNdjsonAsync(body, batch, ct);
+                    await JsonBodyReader.ReadNdjsonAsync(body, batch, batch, ct);
                     break;
             }
             await batch.FinishAsync(ct);
         });
     }
 
-    private static Task ReadLinesOrRecordsAsync(Stream body, BodyKind kind, IByteLineSink lines, IRecordSink records, CancellationToken ct) => kind switch
+    private static Task ReadLinesOrRecordsAsync(
+        Stream body, BodyKind kind, IByteLineSink lines, IRecordSink records, IBatchCheckpoint checkpoint, CancellationToken ct) => kind switch
     {
-        BodyKind.Json => JsonBodyReader.ReadJsonAsync(body, records, ct),
-        BodyKind.Ndjson => JsonBodyReader.ReadNdjsonAsync(body, records, ct),
-        _ => LineReader.ReadAsync(body, lines, ct),
+        BodyKind.Json => JsonBodyReader.ReadJsonAsync(body, records, checkpoint, ct),
+        BodyKind.Ndjson => JsonBodyReader.ReadNdjsonAsync(body, records, checkpoint, ct),
+        _ => LineReader.ReadAsync(body, lines, checkpoint, ct),
     };
 
     internal static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(detail: detail, statusCode: status);

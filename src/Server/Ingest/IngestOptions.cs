@@ -5,11 +5,14 @@ namespace Dashboard.Server.Ingest;
 /// <summary>Limits of the ingest endpoints (configuration section <c>Dashboard:Ingest</c>).</summary>
 public sealed class IngestOptions
 {
-    /// <summary>Largest request body as sent (compressed or not); past it: 413.</summary>
-    public long MaxBodyBytes { get; set; } = 64L * 1024 * 1024;
+    /// <summary>
+    /// Largest request body as sent (compressed or not); past it: 413. Bodies are streamed in bounded
+    /// memory, so a whole access log can be imported with one curl.
+    /// </summary>
+    public long MaxBodyBytes { get; set; } = 1024L * 1024 * 1024;
 
     /// <summary>Largest body after decompression; past it: 413.</summary>
-    public long MaxDecodedBytes { get; set; } = 256L * 1024 * 1024;
+    public long MaxDecodedBytes { get; set; } = 4L * 1024 * 1024 * 1024;
 
     /// <summary>Batches written at once; more wait up to <see cref="QueueTimeout"/>, then get 503.</summary>
     public int MaxConcurrentBatches { get; set; } = 4;

@@ -17,6 +17,7 @@ internal sealed class IngestSession : IAsyncDisposable
     private readonly NpgsqlTransaction _transaction;
     private readonly string? _idempotencyKey;
     private readonly List<(int Line, string Reason, string Text)> _rejected = [];
+    private readonly List<IngestError> _reportedErrors = [];
 
     private IngestSession(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestHost host, string stream, string? idempotencyKey, long batchNo)
     {
@@ -38,7 +39,10 @@ internal sealed class IngestSession : IAsyncDisposable
 
     /// <summary>The id of the row from line <paramref name="lineNumber"/>: unique across batches, ordered within one.</summary>
     public long RowId(int lineNumber) => (BatchNo << 32) | (uint)lineNumber;
-    public int Rejected => _rejected.Count;
+    public int Rejected { get; private set; }
+
+    /// <summary>Characters of rejected lines held in memory until they are stored.</summary>
+    public long PendingRejectedChars { get; private set; }
 
     /// <summary>Opens the transaction, or returns the stored answer when this Idempotency-Key was already committed.</summary>
     public static async Task<(IngestSession? Session, IngestResult? Replay)> BeginAsync(
@@ -108,14 +112,17 @@ internal sealed class IngestSession : IAsyncDisposable
     {
         var kept = text.Length > MaxStoredRejectedChars ? text[..MaxStoredRejectedChars] : text;
         _rejected.Add((line, reason, kept.ToString()));
+        PendingRejectedChars += kept.Length;
+        Rejected++;
+        if (_reportedErrors.Count < MaxReportedErrors)
+        {
+            _reportedErrors.Add(new IngestError(line, reason));
+        }
     }
 
     public async Task<IngestResult> CommitAsync(CancellationToken ct)
     {
-        var result = new IngestResult(
-            Accepted,
-            _rejected.Count,
-            [.. _rejected.Take(MaxReportedErrors).Select(r => new IngestError(r.Line, r.Reason))]);
+        var result = new IngestResult(Accepted, Rejected, _reportedErrors);
         await StoreRejectedAsync(ct);
         await using (var seen = new NpgsqlCommand("UPDATE hosts SET last_seen_at = now() WHERE id = $1", _connection) { Parameters = { new() { Value = Host.Id } } })
         {
@@ -138,7 +145,8 @@ internal sealed class IngestSession : IAsyncDisposable
         return result;
     }
 
-    private async Task StoreRejectedAsync(CancellationToken ct)
+    /// <summary>Stores the rejected lines held so far (at a checkpoint, and at commit).</summary>
+    public async Task StoreRejectedAsync(CancellationToken ct)
     {
         if (_rejected.Count == 0)
         {
@@ -159,6 +167,8 @@ internal sealed class IngestSession : IAsyncDisposable
             await importer.WriteAsync(text, NpgsqlDbType.Text, ct);
         }
         await importer.CompleteAsync(ct);
+        _rejected.Clear();
+        PendingRejectedChars = 0;
     }
 
     public async ValueTask DisposeAsync()

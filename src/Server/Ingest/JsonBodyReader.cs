@@ -14,7 +14,7 @@ internal interface IRecordSink
 internal static class JsonBodyReader
 {
     /// <summary>A syntax error anywhere makes the whole body undecodable (<see cref="JsonException"/>).</summary>
-    public static async Task ReadJsonAsync(Stream body, IRecordSink sink, CancellationToken ct)
+    public static async Task ReadJsonAsync(Stream body, IRecordSink sink, IBatchCheckpoint? checkpoint, CancellationToken ct)
     {
         var (first, stream) = await PrefixedStream.PeekFirstNonWhitespaceAsync(body, ct);
         var number = 0;
@@ -24,12 +24,16 @@ internal static class JsonBodyReader
         await foreach (var item in items)
         {
             sink.OnRecord(++number, item);
+            if (checkpoint is { NeedsCheckpoint: true })
+            {
+                await checkpoint.CheckpointAsync(ct);
+            }
         }
     }
 
     /// <summary>One JSON value per line: a malformed line is rejected on its own.</summary>
-    public static Task ReadNdjsonAsync(Stream body, IRecordSink sink, CancellationToken ct) =>
-        LineReader.ReadAsync(body, new NdjsonLines(sink), ct);
+    public static Task ReadNdjsonAsync(Stream body, IRecordSink sink, IBatchCheckpoint? checkpoint, CancellationToken ct) =>
+        LineReader.ReadAsync(body, new NdjsonLines(sink), checkpoint, ct);
 
     private sealed class NdjsonLines(IRecordSink sink) : IByteLineSink
     {

@@ -17,7 +17,8 @@ internal static class LineReader
 {
     public const int MaxLineBytes = 64 * 1024;
 
-    public static async Task ReadAsync(Stream body, IByteLineSink sink, CancellationToken ct)
+    /// <param name="checkpoint">Given a chance to store what it holds between reads of the body.</param>
+    public static async Task ReadAsync(Stream body, IByteLineSink sink, IBatchCheckpoint? checkpoint, CancellationToken ct)
     {
         var reader = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
         var state = new State();
@@ -31,6 +32,10 @@ internal static class LineReader
                 if (result.IsCompleted)
                 {
                     break;
+                }
+                if (checkpoint is { NeedsCheckpoint: true })
+                {
+                    await checkpoint.CheckpointAsync(ct);
                 }
             }
         }

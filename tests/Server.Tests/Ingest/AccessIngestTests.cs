@@ -72,6 +72,27 @@ public sealed class AccessIngestTests(DashboardApp app) : IClassFixture<Dashboar
     }
 
     [Fact]
+    public async Task A_body_larger_than_a_batch_may_hold_in_memory_is_stored_through_checkpoints_and_committed_once()
+    {
+        using var client = app.ClientWithToken(await app.AddHostAsync("access-huge"));
+        // 120 000 distinct (minute, address) pairs and 9 MB of rejected text: past both checkpoint limits.
+        var lines = Enumerable.Range(0, 120_000)
+            .Select(i => ApacheLines.Combined($"10.{i / 65536}.{i / 256 % 256}.{i % 256}", Noon.AddSeconds(i % 600), bytes: 1))
+            .Concat(Enumerable.Repeat("x" + new string('y', 70_000), 140));
+
+        var answer = await IngestAnswer.ReadAsync(await client.PostAsync(new Uri("/api/v1/ingest/access", UriKind.Relative), HttpBodies.Lines(lines)));
+
+        Assert.Equal((120_000, 140), (answer.Accepted, answer.Rejected));
+        const string OfHost = "FROM {0} t JOIN hosts h ON h.id = t.host_id WHERE h.name = 'access-huge'";
+        Assert.Equal(120_000, await Sql.CountAsync(app.ConnectionString, "SELECT sum(requests) " + string.Format(System.Globalization.CultureInfo.InvariantCulture, OfHost, "access_minute")));
+        Assert.Equal(120_000, await Sql.CountAsync(app.ConnectionString, "SELECT count(*) " + string.Format(System.Globalization.CultureInfo.InvariantCulture, OfHost, "access_log")));
+        Assert.Equal(140, await Sql.CountAsync(app.ConnectionString, "SELECT count(*) " + string.Format(System.Globalization.CultureInfo.InvariantCulture, OfHost, "rejected_lines")));
+        // Each store of rejected lines stamps its own time: more than one means a checkpoint stored some mid-body.
+        Assert.True(await Sql.CountAsync(app.ConnectionString,
+            "SELECT count(DISTINCT received_at) " + string.Format(System.Globalization.CultureInfo.InvariantCulture, OfHost, "rejected_lines")) >= 2);
+    }
+
+    [Fact]
     public async Task A_retried_batch_with_the_same_idempotency_key_is_stored_once_and_answered_the_same()
     {
         using var client = app.ClientWithToken(await app.AddHostAsync("access-retry"));

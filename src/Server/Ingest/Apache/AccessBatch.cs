@@ -8,7 +8,7 @@ namespace Dashboard.Server.Ingest.Apache;
 /// Streams an access-log body into access_log: each line is parsed and written to a binary COPY as
 /// it arrives, and counted into the batch's rollups, which are upserted once the COPY completes.
 /// </summary>
-internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
+internal sealed class AccessBatch : IByteLineSink, IRecordSink, IBatchCheckpoint, IDisposable
 {
     private const string CopySql = """
         COPY access_log (host_id, time, id, client_ip, remote_user, method, path, protocol, status, bytes,
@@ -18,7 +18,11 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
     private readonly IngestSession _session;
     private const short ColumnCount = 15;
 
-    private readonly BinaryCopyWriter _copy;
+    /// <summary>Rollup entries (distinct minute and address) held before a checkpoint stores them: ~15 MB.</summary>
+    private const int MaxRollupsInMemory = 100_000;
+    private const long MaxRejectedCharsInMemory = 8 * 1024 * 1024;
+
+    private BinaryCopyWriter _copy;
     private readonly LogFormat _format;
     private readonly AccessLineParser _parser;
     private readonly AccessRollups _rollups = new();
@@ -168,6 +172,18 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IDisposable
     {
         await _copy.CompleteAsync(ct);
         await _rollups.UpsertAsync(_session.Connection, _session.Host.Id, ct);
+    }
+
+    public bool NeedsCheckpoint => _rollups.Count >= MaxRollupsInMemory || _session.PendingRejectedChars >= MaxRejectedCharsInMemory;
+
+    /// <summary>Ends the COPY, stores the rollups and rejected lines so far, and opens a new COPY: same transaction.</summary>
+    public async Task CheckpointAsync(CancellationToken ct)
+    {
+        await FinishAsync(ct);
+        _rollups.Clear();
+        await _session.StoreRejectedAsync(ct);
+        _copy.Dispose();
+        _copy = await BinaryCopyWriter.BeginAsync(_session.Connection, CopySql, ct);
     }
 
     public void Dispose()

@@ -47,6 +47,8 @@ internal sealed class AccessRollups
 
     public int Count => _byMinuteAndIp.Count;
 
+    public void Clear() => _byMinuteAndIp.Clear();
+
     public void Add(DateTime timeUtc, IPAddress ip, int status, long bytes, bool isHead)
     {
         var minute = timeUtc.Ticks - timeUtc.Ticks % TimeSpan.TicksPerMinute;

@@ -6,10 +6,13 @@ using NpgsqlTypes;
 namespace Dashboard.Server.Ingest.Memory;
 
 /// <summary>Memory samples of one request: a /proc/meminfo text (one sample) or JSON samples.</summary>
-internal sealed class MeminfoBatch(IngestSession session, DateTime receivedAtUtc) : IRecordSink
+internal sealed class MeminfoBatch(IngestSession session, DateTime receivedAtUtc) : IRecordSink, IBatchCheckpoint
 {
     /// <summary>A /proc/meminfo text is a few kB; anything far larger is not one.</summary>
     public const int MaxTextBytes = 1024 * 1024;
+
+    private const int MaxSamplesInMemory = 50_000;
+    private const long MaxRejectedCharsInMemory = 8 * 1024 * 1024;
 
     private readonly List<MemorySample> _samples = [];
 
@@ -76,6 +79,15 @@ internal sealed class MeminfoBatch(IngestSession session, DateTime receivedAtUtc
         AddColumn(command, s => s.SwapTotalKb);
         AddColumn(command, s => s.SwapFreeKb);
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public bool NeedsCheckpoint => _samples.Count >= MaxSamplesInMemory || session.PendingRejectedChars >= MaxRejectedCharsInMemory;
+
+    public async Task CheckpointAsync(CancellationToken ct)
+    {
+        await FinishAsync(ct);
+        _samples.Clear();
+        await session.StoreRejectedAsync(ct);
     }
 
     private void AddColumn(NpgsqlCommand command, Func<MemorySample, long?> column) =>

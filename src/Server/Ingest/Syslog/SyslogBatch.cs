@@ -7,7 +7,7 @@ namespace Dashboard.Server.Ingest.Syslog;
 /// Streams a syslog body into syslog_lines through a binary COPY, watching the messages for memory
 /// events, which are stored once the COPY completes.
 /// </summary>
-internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IDisposable
+internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IBatchCheckpoint, IDisposable
 {
     private const string CopySql = """
         COPY syslog_lines (host_id, time, id, hostname, program, pid, facility, severity, message) FROM STDIN (FORMAT BINARY)
@@ -16,7 +16,9 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IDisposable
     private readonly IngestSession _session;
     private const short ColumnCount = 9;
 
-    private readonly BinaryCopyWriter _copy;
+    private const long MaxRejectedCharsInMemory = 8 * 1024 * 1024;
+
+    private BinaryCopyWriter _copy;
     private readonly SyslogDefaults _defaults;
     private readonly MemoryEventDetector _detector = new();
     private readonly char[] _decoded = ArrayPool<char>.Shared.Rent(SafeText.MaxCharCount(LineReader.MaxLineBytes));
@@ -137,6 +139,17 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IDisposable
     {
         await _copy.CompleteAsync(ct);
         await HostEventStore.SaveAsync(_session.Connection, _session.Host.Id, _detector.Finish(), ct);
+    }
+
+    public bool NeedsCheckpoint => _session.PendingRejectedChars >= MaxRejectedCharsInMemory;
+
+    /// <summary>Stores the rejected lines so far between two COPYs of the same transaction.</summary>
+    public async Task CheckpointAsync(CancellationToken ct)
+    {
+        await _copy.CompleteAsync(ct);
+        await _session.StoreRejectedAsync(ct);
+        _copy.Dispose();
+        _copy = await BinaryCopyWriter.BeginAsync(_session.Connection, CopySql, ct);
     }
 
     public void Dispose()
