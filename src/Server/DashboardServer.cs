@@ -26,11 +26,14 @@ internal static class DashboardServer
         app.UseExceptionHandler();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapHealthChecks("/healthz");
         app.MapIngestApi();
         app.MapStatsApi();
+        app.MapSessionApi();
+        app.MapAdminApi();
         app.MapRazorComponents<App>()
             .AddInteractiveWebAssemblyRenderMode()
             .AddAdditionalAssemblies(typeof(Dashboard.Client.Routes).Assembly);

@@ -21,6 +21,7 @@ internal static class CommandLineHost
         {
             builder.AddDatabase(adoptRunningCluster: false);
             builder.Services.AddScoped<HostRegistry>();
+            builder.Services.AddScoped<OperatorAccounts>();
         }
         catch (EmbeddedPostgresException e)
         {

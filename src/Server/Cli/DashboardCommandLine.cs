@@ -18,6 +18,7 @@ internal static class DashboardCommandLine
         {
             HostsCommand(),
             TokensCommand(),
+            OperatorsCommand(),
             HealthCommand(),
         };
         return root.Parse(args).InvokeAsync();
@@ -41,7 +42,7 @@ internal static class DashboardCommandLine
         {
             var (_, token, error) = await services.GetRequiredService<HostRegistry>()
                 .AddHostAsync(parse.GetRequiredValue(name), parse.GetRequiredValue(timeZone), parse.GetRequiredValue(logFormat), ct);
-            return await PrintAsync(token, error);
+            return await PrintAsync(token?.Token, error);
         }, ct));
 
         var list = new Command("list", "Lists the hosts.");
@@ -63,7 +64,7 @@ internal static class DashboardCommandLine
         addReader.SetAction((parse, ct) => CommandLineHost.RunAsync(async (services, ct) =>
         {
             var (token, error) = await services.GetRequiredService<HostRegistry>().AddReadTokenAsync(parse.GetRequiredValue(readerName), ct);
-            return await PrintAsync(token, error);
+            return await PrintAsync(token?.Token, error);
         }, ct));
 
         var hostName = new Argument<string>("host") { Description = "The host the token ships for." };
@@ -71,7 +72,7 @@ internal static class DashboardCommandLine
         addIngest.SetAction((parse, ct) => CommandLineHost.RunAsync(async (services, ct) =>
         {
             var (token, error) = await services.GetRequiredService<HostRegistry>().AddIngestTokenAsync(parse.GetRequiredValue(hostName), ct);
-            return await PrintAsync(token, error);
+            return await PrintAsync(token?.Token, error);
         }, ct));
 
         var list = new Command("list", "Lists tokens (never the tokens themselves, which are not stored).");
@@ -92,6 +93,24 @@ internal static class DashboardCommandLine
         }, ct));
 
         return new Command("tokens", "Ingest and read tokens.") { addReader, addIngest, list, revoke };
+    }
+
+    private static Command OperatorsCommand()
+    {
+        var name = new Argument<string>("name") { Description = "The operator's sign-in name." };
+        var reset = new Command("reset-password", "Gives an operator (created if new) a new password and prints it (alone, on stdout).") { name };
+        reset.SetAction((parse, ct) => CommandLineHost.RunAsync(async (services, ct) =>
+        {
+            var operatorName = parse.GetRequiredValue(name);
+            if (operatorName.Length is 0 or > 100)
+            {
+                return await PrintAsync(null, "an operator name is 1 to 100 characters");
+            }
+            var password = OperatorAccounts.NewPassword();
+            await services.GetRequiredService<OperatorAccounts>().SetPasswordAsync(operatorName, password, ct);
+            return await PrintAsync(password, null);
+        }, ct));
+        return new Command("operators", "The people who sign in to the dashboard.") { reset };
     }
 
     private static Command HealthCommand()

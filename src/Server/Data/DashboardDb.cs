@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dashboard.Server.Data;
@@ -6,7 +7,7 @@ namespace Dashboard.Server.Data;
 /// The schema. access_log and syslog_lines are partitioned tables that EF cannot describe: the
 /// migrations create them in SQL and the code reaches them through COPY and SQL only.
 /// </summary>
-public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbContext(options)
+public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<HostRow> Hosts => Set<HostRow>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
@@ -18,6 +19,10 @@ public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbConte
     public DbSet<HostEventRow> HostEvents => Set<HostEventRow>();
     public DbSet<RejectedLine> RejectedLines => Set<RejectedLine>();
     public DbSet<IngestBatch> IngestBatches => Set<IngestBatch>();
+    public DbSet<OperatorRow> Operators => Set<OperatorRow>();
+
+    /// <summary>The keys that protect session cookies: kept here, so sessions survive restarts and new containers.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

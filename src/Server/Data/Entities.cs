@@ -23,6 +23,15 @@ public sealed class ApiToken
     public DateTime? RevokedAt { get; set; }
 }
 
+/// <summary>A person who signs in to the dashboard. Only a salted PBKDF2 hash of the password is kept.</summary>
+public sealed class OperatorRow
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public required string PasswordHash { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
 public static class TokenKinds
 {
     public const string Ingest = "ingest";

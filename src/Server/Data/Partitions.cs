@@ -113,17 +113,27 @@ internal sealed class Partitions(NpgsqlDataSource dataSource, IOptions<Retention
 
     // CREATE TABLE … PARTITION OF would take an exclusive lock on the parent and wait for every
     // ingest in flight; a standalone table with a matching CHECK attaches under a weaker lock and
-    // without a validation scan. The day's rows already in the default partition move across first.
+    // without a validation scan of itself.
     private const string CreateSql = """
         SET LOCAL lock_timeout = '2s';
         CREATE TABLE {1} (LIKE {0} INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
         ALTER TABLE {1} ADD CONSTRAINT {1}_range CHECK (time >= '{2}' AND time < '{3}');
-        LOCK TABLE {0}_default IN SHARE ROW EXCLUSIVE MODE;
-        INSERT INTO {1} SELECT * FROM {0}_default WHERE time >= '{2}' AND time < '{3}';
-        DELETE FROM {0}_default WHERE time >= '{2}' AND time < '{3}';
+        {4}
         ALTER TABLE {0} ATTACH PARTITION {1} FOR VALUES FROM ('{2}') TO ('{3}');
         ALTER TABLE {1} DROP CONSTRAINT {1}_range;
         """;
+
+    // The day's rows already in the default partition move across first. A query planned before this
+    // commits knows only the old partitions but may read after it: it would miss the rows that left
+    // the default partition. So a move, which happens only after old logs were imported, takes the
+    // parent exclusively for its duration (bounded by lock_timeout, retried next round).
+    private const string MoveSql = """
+        LOCK TABLE {0} IN ACCESS EXCLUSIVE MODE;
+        INSERT INTO {1} SELECT * FROM {0}_default WHERE time >= '{2}' AND time < '{3}';
+        DELETE FROM {0}_default WHERE time >= '{2}' AND time < '{3}';
+        """;
+
+    private const string HasStragglersSql = "SELECT EXISTS (SELECT 1 FROM {0}_default WHERE time >= '{1}' AND time < '{2}')";
 
     private const string ExistsSql = "SELECT to_regclass($1) IS NOT NULL";
 
@@ -139,17 +149,24 @@ internal sealed class Partitions(NpgsqlDataSource dataSource, IOptions<Retention
         }
         var from = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00+00";
         var to = day.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00+00";
+        bool hasStragglers;
+        await using (var stragglers = new NpgsqlCommand(string.Format(CultureInfo.InvariantCulture, HasStragglersSql, table, from, to), connection))
+        {
+            hasStragglers = (bool)(await stragglers.ExecuteScalarAsync(ct))!;
+        }
+        var move = hasStragglers ? string.Format(CultureInfo.InvariantCulture, MoveSql, table, name, from, to) : "";
         await using var transaction = await connection.BeginTransactionAsync(ct);
         try
         {
-            await using var create = new NpgsqlCommand(string.Format(CultureInfo.InvariantCulture, CreateSql, table, name, from, to), connection, transaction);
+            await using var create = new NpgsqlCommand(string.Format(CultureInfo.InvariantCulture, CreateSql, table, name, from, to, move), connection, transaction);
             await create.ExecuteNonQueryAsync(ct);
             await transaction.CommitAsync(ct);
             logger.LogInformation("Created partition {Partition}", name);
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DuplicateTable)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.CheckViolation)
         {
-            // Busy (ingest holds the default partition) or made by another process: the next round settles it.
+            // Busy, made by another process, or rows for the day reached the default partition since
+            // the look: the next round settles it.
             await transaction.RollbackAsync(ct);
             logger.LogDebug("Partition {Partition} not created now: {Reason}", name, e.MessageText);
         }

@@ -37,7 +37,7 @@ internal sealed class ApiTokenAuthentication(
         {
             return AuthenticateResult.Fail("unknown or revoked token");
         }
-        List<Claim> claims = [new(DashboardClaims.TokenKind, found.Kind), new(ClaimTypes.Name, found.Name)];
+        List<Claim> claims = [new(DashboardClaims.Role, found.Kind == TokenKinds.Ingest ? Roles.Ingest : Roles.Reader), new(ClaimTypes.Name, found.Name)];
         if (found.Host is { } host)
         {
             claims.Add(new(DashboardClaims.HostId, host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -51,15 +51,29 @@ internal sealed class ApiTokenAuthentication(
 
 internal static class DashboardClaims
 {
-    public const string TokenKind = "dashboard:token-kind";
+    /// <summary>One of <see cref="Roles"/>.</summary>
+    public const string Role = "dashboard:role";
     public const string HostId = "dashboard:host-id";
     public const string HostName = "dashboard:host-name";
     public const string HostTimeZone = "dashboard:host-tz";
     public const string HostLogFormat = "dashboard:host-log-format";
 }
 
+internal static class Roles
+{
+    /// <summary>A host's ingest token.</summary>
+    public const string Ingest = "ingest";
+    /// <summary>A read token (scripts, Grafana).</summary>
+    public const string Reader = "reader";
+    /// <summary>A person signed in to the dashboard.</summary>
+    public const string Operator = "operator";
+}
+
 internal static class Policies
 {
     public const string Ingest = "ingest";
+    /// <summary>The read API: read tokens and operators.</summary>
     public const string Reader = "reader";
+    /// <summary>Hosts, tokens and sessions: operators only.</summary>
+    public const string Operator = "operator";
 }

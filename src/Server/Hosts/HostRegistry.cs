@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Dashboard.Server.Data;
 using Dashboard.Server.Ingest.Apache;
+using Dashboard.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dashboard.Server.Hosts;
@@ -14,7 +15,7 @@ internal sealed partial class HostRegistry(DashboardDb db, TimeProvider clock)
     private static partial Regex HostNamePattern();
 
     /// <summary>A new host and its first ingest token (returned once, stored only as a hash).</summary>
-    public async Task<(HostRow? Host, string? Token, string? Error)> AddHostAsync(string name, string timeZone, string logFormat, CancellationToken ct)
+    public async Task<(HostRow? Host, IssuedToken? Token, string? Error)> AddHostAsync(string name, string timeZone, string logFormat, CancellationToken ct)
     {
         List<string> errors = [];
         if (!HostNamePattern().IsMatch(name))
@@ -41,13 +42,13 @@ internal sealed partial class HostRegistry(DashboardDb db, TimeProvider clock)
         db.Hosts.Add(host);
         var token = AddToken(TokenKinds.Ingest, name, host);
         await db.SaveChangesAsync(ct);
-        return (host, token, null);
+        return (host, token.Issued(), null);
     }
 
     public Task<List<HostRow>> ListHostsAsync(CancellationToken ct) => db.Hosts.AsNoTracking().OrderBy(h => h.Name).ToListAsync(ct);
 
     /// <summary>Another ingest token for an existing host (to rotate one, then revoke the old).</summary>
-    public async Task<(string? Token, string? Error)> AddIngestTokenAsync(string hostName, CancellationToken ct)
+    public async Task<(IssuedToken? Token, string? Error)> AddIngestTokenAsync(string hostName, CancellationToken ct)
     {
         var host = await db.Hosts.FirstOrDefaultAsync(h => h.Name == hostName, ct);
         if (host is null)
@@ -56,10 +57,10 @@ internal sealed partial class HostRegistry(DashboardDb db, TimeProvider clock)
         }
         var token = AddToken(TokenKinds.Ingest, hostName, host);
         await db.SaveChangesAsync(ct);
-        return (token, null);
+        return (token.Issued(), null);
     }
 
-    public async Task<(string? Token, string? Error)> AddReadTokenAsync(string name, CancellationToken ct)
+    public async Task<(IssuedToken? Token, string? Error)> AddReadTokenAsync(string name, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
         {
@@ -67,7 +68,7 @@ internal sealed partial class HostRegistry(DashboardDb db, TimeProvider clock)
         }
         var token = AddToken(TokenKinds.Read, name, null);
         await db.SaveChangesAsync(ct);
-        return (token, null);
+        return (token.Issued(), null);
     }
 
     public Task<List<TokenListing>> ListTokensAsync(CancellationToken ct) => db.ApiTokens.AsNoTracking()
@@ -80,11 +81,18 @@ internal sealed partial class HostRegistry(DashboardDb db, TimeProvider clock)
         await db.ApiTokens.Where(t => t.Id == id && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, clock.GetUtcNow().UtcDateTime), ct) == 1;
 
-    private string AddToken(string kind, string name, HostRow? host)
+    private NewToken AddToken(string kind, string name, HostRow? host)
     {
         var token = ApiTokens.Create(kind);
-        db.ApiTokens.Add(new ApiToken { Kind = kind, Name = name, Host = host, TokenHash = ApiTokens.Hash(token), CreatedAt = clock.GetUtcNow().UtcDateTime });
-        return token;
+        var row = new ApiToken { Kind = kind, Name = name, Host = host, TokenHash = ApiTokens.Hash(token), CreatedAt = clock.GetUtcNow().UtcDateTime };
+        db.ApiTokens.Add(row);
+        return new NewToken(row, token);
+    }
+
+    /// <summary>A token not yet saved: its id exists once the row is.</summary>
+    private sealed record NewToken(ApiToken Row, string Token)
+    {
+        public IssuedToken Issued() => new(Row.Id, Token);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Dashboard.Server.Hosts;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -14,6 +15,17 @@ namespace Dashboard.Server.Tests.Infrastructure;
 /// </summary>
 public class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    public const string AdminPassword = "correct horse battery staple";
+
+    private readonly string? _sharedConnectionString;
+
+    public DashboardApp()
+    {
+    }
+
+    /// <summary>A second server on another app's database (a restart, or a second replica).</summary>
+    protected DashboardApp(string connectionString) => _sharedConnectionString = connectionString;
+
     public string ConnectionString { get; private set; } = "";
 
     /// <summary>Starts at the moment the 2015 incident's logs were shipped; tests move it as they need.</summary>
@@ -21,7 +33,7 @@ public class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        ConnectionString = await PostgresCluster.CreateDatabaseAsync(GetType().Name);
+        ConnectionString = _sharedConnectionString ?? await PostgresCluster.CreateDatabaseAsync(GetType().Name);
         // Starts the server now, so that the first test does not pay for migrations inside its own timing.
         _ = Services;
     }
@@ -29,6 +41,7 @@ public class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Dashboard", ConnectionString);
+        builder.UseSetting("DASHBOARD_ADMIN_PASSWORD", AdminPassword);
         builder.UseEnvironment("Testing");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
         foreach (var (key, value) in Settings)
@@ -45,7 +58,7 @@ public class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetime
         await using var scope = Services.CreateAsyncScope();
         var registry = ActivatorUtilities.CreateInstance<HostRegistry>(scope.ServiceProvider);
         var (_, token, error) = await registry.AddHostAsync(name, timeZone, logFormat, CancellationToken.None);
-        return token ?? throw new InvalidOperationException(error);
+        return token?.Token ?? throw new InvalidOperationException(error);
     }
 
     public async Task<string> AddReaderAsync(string name = "test reader")
@@ -53,7 +66,17 @@ public class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetime
         await using var scope = Services.CreateAsyncScope();
         var registry = ActivatorUtilities.CreateInstance<HostRegistry>(scope.ServiceProvider);
         var (token, error) = await registry.AddReadTokenAsync(name, CancellationToken.None);
-        return token ?? throw new InvalidOperationException(error);
+        return token?.Token ?? throw new InvalidOperationException(error);
+    }
+
+    /// <summary>A client signed in as the first operator, with the header state-changing calls need.</summary>
+    public async Task<HttpClient> OperatorClientAsync()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Dashboard-Request", "1");
+        var response = await client.PostAsJsonAsync("/api/v1/session", new Dashboard.Shared.LoginRequest("admin", AdminPassword));
+        response.EnsureSuccessStatusCode();
+        return client;
     }
 
     public HttpClient ClientWithToken(string token)
@@ -66,6 +89,12 @@ public class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
-        await PostgresCluster.DropDatabaseAsync(ConnectionString);
+        if (_sharedConnectionString is null)
+        {
+            await PostgresCluster.DropDatabaseAsync(ConnectionString);
+        }
     }
 }
+
+/// <summary>The server started again on the same database, as after a restart.</summary>
+public sealed class RestartedApp(string connectionString) : DashboardApp(connectionString);

@@ -23,3 +23,13 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.HasOne(t => t.Host).WithMany().HasForeignKey(t => t.HostId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class OperatorConfiguration : IEntityTypeConfiguration<OperatorRow>
+{
+    public void Configure(EntityTypeBuilder<OperatorRow> builder)
+    {
+        builder.ToTable("operators");
+        builder.HasIndex(o => o.Name).IsUnique();
+        builder.Property(o => o.Name).HasMaxLength(100);
+    }
+}

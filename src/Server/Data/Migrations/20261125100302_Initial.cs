@@ -88,6 +88,20 @@ namespace Dashboard.Server.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    friendly_name = table.Column<string>(type: "text", nullable: true),
+                    xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_data_protection_keys", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "hosts",
                 columns: table => new
                 {
@@ -102,6 +116,21 @@ namespace Dashboard.Server.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_hosts", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "operators",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    password_hash = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_operators", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -272,6 +301,12 @@ namespace Dashboard.Server.Data.Migrations
                 column: "time");
 
             migrationBuilder.CreateIndex(
+                name: "ix_operators_name",
+                table: "operators",
+                column: "name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_rejected_lines_host_id_received_at",
                 table: "rejected_lines",
                 columns: new[] { "host_id", "received_at" });
@@ -346,6 +381,9 @@ namespace Dashboard.Server.Data.Migrations
                 name: "api_tokens");
 
             migrationBuilder.DropTable(
+                name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
                 name: "host_events");
 
             migrationBuilder.DropTable(
@@ -353,6 +391,9 @@ namespace Dashboard.Server.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "memory_samples");
+
+            migrationBuilder.DropTable(
+                name: "operators");
 
             migrationBuilder.DropTable(
                 name: "rejected_lines");
