@@ -29,6 +29,10 @@ public sealed record TrafficSeries(string Ip, IReadOnlyList<long> Counts);
 
 /// <summary>One client IP over a range.</summary>
 /// <param name="PeakPerMinute">Its busiest minute's request count.</param>
+/// <param name="Sparkline">
+/// Its requests in equal slices of the range, oldest first (about 30); only when asked for with
+/// <c>sparklines=1</c>, otherwise null.
+/// </param>
 public sealed record IpSummary(
     string Ip,
     long Requests,
@@ -37,7 +41,8 @@ public sealed record IpSummary(
     long Status5xx,
     long PeakPerMinute,
     DateTimeOffset FirstSeen,
-    DateTimeOffset LastSeen);
+    DateTimeOffset LastSeen,
+    IReadOnlyList<long>? Sparkline = null);
 
 /// <summary>Everything about one IP over a range.</summary>
 /// <param name="Requests">All its requests in the range (exact, at minute resolution like every count).</param>

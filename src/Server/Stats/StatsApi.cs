@@ -16,6 +16,7 @@ public static class StatsApi
         builder.Services.AddSingleton<IpRanking>();
         builder.Services.AddSingleton<TrafficQuery>();
         builder.Services.AddSingleton<IpListQuery>();
+        builder.Services.AddSingleton<SparklineQuery>();
         builder.Services.AddSingleton<IpDetailQuery>();
         builder.Services.AddSingleton<IpRequestsQuery>();
         builder.Services.AddSingleton<HostRecordsQuery>();
@@ -52,13 +53,13 @@ public static class StatsApi
     }
 
     private static async Task<Results<Ok<List<IpSummary>>, ValidationProblem>> GetIpsAsync(
-        [AsParameters] RangeQuery query, int? limit, ReadRanges ranges, IpListQuery ips, CancellationToken ct)
+        [AsParameters] RangeQuery query, int? limit, int? sparklines, ReadRanges ranges, IpListQuery ips, CancellationToken ct)
     {
         var (range, errors) = await ranges.ResolveAsync(query, ct);
         CheckCount(ref errors, "limit", limit, IpListQuery.MaxLimit);
         return errors is not null
             ? TypedResults.ValidationProblem(errors)
-            : TypedResults.Ok(await ips.GetAsync(range!, limit ?? IpListQuery.DefaultLimit, ct));
+            : TypedResults.Ok(await ips.GetAsync(range!, limit ?? IpListQuery.DefaultLimit, sparklines == 1, ct));
     }
 
     private static async Task<Results<Ok<IpDetail>, NotFound, ValidationProblem>> GetIpAsync(

@@ -60,6 +60,21 @@ public sealed class ReadApiTests(ThreeZonesApp app) : IClassFixture<ThreeZonesAp
     }
 
     [Fact]
+    public async Task Sparklines_slice_each_addresss_requests_over_the_range_short_or_long()
+    {
+        var hour = await GetAsync<List<IpSummary>>($"/api/v1/ips?{Hour}&sparklines=1");
+        var day = await GetAsync<List<IpSummary>>($"/api/v1/ips?{Range(ThreeZonesApp.Start.AddHours(-20), ThreeZonesApp.Start.AddHours(4))}&sparklines=1");
+
+        var attacker = hour.Single(i => i.Ip == ThreeZonesApp.Attacker).Sparkline!;
+        Assert.Equal(30, attacker.Count);
+        Assert.Equal(552, attacker.Sum());
+        // Two-minute slices: the attack runs from 03:10 to 03:20, slices 5 to 9.
+        Assert.All(attacker.Select((count, slice) => (count, slice)), s => Assert.Equal(s.slice is >= 5 and <= 9, s.count > 0));
+        Assert.All(day, i => Assert.Equal(i.Requests, i.Sparkline!.Sum()));
+        Assert.Null((await GetAsync<List<IpSummary>>($"/api/v1/ips?{Hour}"))[0].Sparkline);
+    }
+
+    [Fact]
     public async Task Ips_of_one_host_counts_only_that_host()
     {
         var ips = await GetAsync<List<IpSummary>>($"/api/v1/ips?{Hour}&host=newyork&limit=2");

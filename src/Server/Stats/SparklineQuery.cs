@@ -1,0 +1,59 @@
+using System.Net;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Dashboard.Server.Stats;
+
+/// <summary>
+/// A few IPs' requests in about <see cref="Slices"/> equal slices of a range, for the sparklines of a
+/// table: from the hourly rollup by point lookups when the range is long, from each address's own
+/// minutes when it is short — never a scan of everyone's rows.
+/// </summary>
+internal sealed class SparklineQuery(NpgsqlDataSource dataSource)
+{
+    public const int Slices = 30;
+    private static readonly TimeSpan HourlyFrom = TimeSpan.FromHours(12);
+
+    // $1..$6: see ReadRange.AddRollupParameters; $7: the IPs.
+    private const string MinutesSql = """
+        SELECT client_ip, minute, sum(requests)::bigint FROM access_minute
+        WHERE client_ip = ANY($7) AND minute >= $2 AND minute < $3 AND ($1::integer IS NULL OR host_id = $1)
+        GROUP BY 1, 2
+        """;
+
+    private const string HoursSql = """
+        WITH hours AS (
+            SELECT DISTINCT host_id, date_bin('1 hour', minute, timestamptz '1970-01-01 00:00:00+00') AS hour
+            FROM access_host_minute WHERE minute >= $4 AND minute < $5 AND ($1::integer IS NULL OR host_id = $1)
+        )
+        SELECT a.client_ip, a.hour, sum(a.requests)::bigint FROM hours h
+        CROSS JOIN LATERAL (SELECT client_ip, hour, requests FROM access_hour a
+                            WHERE a.hour = h.hour AND a.host_id = h.host_id AND a.client_ip = ANY($7) OFFSET 0) a
+        GROUP BY 1, 2
+        UNION ALL
+        SELECT client_ip, minute, sum(requests)::bigint FROM access_minute
+        WHERE client_ip = ANY($7) AND ((minute >= $2 AND minute < $4) OR (minute >= $5 AND minute < $3)) AND ($1::integer IS NULL OR host_id = $1)
+        GROUP BY 1, 2
+        """;
+
+    public async Task<Dictionary<IPAddress, long[]>> GetAsync(ReadRange range, IPAddress[] ips, CancellationToken ct)
+    {
+        var lines = ips.ToDictionary(ip => ip, _ => new long[Slices]);
+        if (ips.Length == 0)
+        {
+            return lines;
+        }
+        var start = range.FirstMinute;
+        var sliceTicks = Math.Max(1, (range.EndMinute - start).Ticks / Slices);
+        await using var command = dataSource.CreateCommand(range.To - range.From >= HourlyFrom ? HoursSql : MinutesSql);
+        range.AddRollupParameters(command);
+        command.Parameters.Add(new() { Value = ips, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var slice = (int)Math.Clamp((reader.GetFieldValue<DateTime>(1) - start).Ticks / sliceTicks, 0, Slices - 1);
+            lines[reader.GetFieldValue<IPAddress>(0)][slice] += reader.GetInt64(2);
+        }
+        return lines;
+    }
+}
