@@ -1,5 +1,9 @@
 # The dashboard server. docker-compose.yml runs it beside PostgreSQL.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The client's build restores its browser libraries with npm ci (src/Client/package-lock.json).
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN dotnet publish src/Server -c Release -o /app --nologo

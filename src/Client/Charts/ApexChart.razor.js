@@ -1,0 +1,214 @@
+// Drives one ApexCharts chart for ApexChart.razor. The library is the UMD build that Client.csproj copies
+// from npm into wwwroot/lib; it is loaded once, by a script tag, on the first chart.
+//
+// Everything a chart shows may come from log lines (series names are client IPs, annotation labels are
+// process names from kernel logs). ApexCharts writes legends and tooltips with innerHTML, so every
+// string that can reach one of those is HTML-escaped here. Annotation labels, axis titles and axis
+// labels are SVG text that ApexCharts writes as text nodes (svg.js plain()): they are passed as they
+// are, since escaping them would show "&amp;" for "&" and adds no safety.
+
+const scriptUrl = new URL('../lib/apexcharts/apexcharts.min.js', import.meta.url).href;
+let loading;
+
+function loadApexCharts() {
+  if (globalThis.ApexCharts) {
+    return Promise.resolve(globalThis.ApexCharts);
+  }
+  loading ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = scriptUrl;
+    script.onload = () => resolve(globalThis.ApexCharts);
+    script.onerror = () => {
+      loading = undefined; // the next chart tries again
+      script.remove();
+      reject(new Error(`Could not load ${scriptUrl}`));
+    };
+    document.head.appendChild(script);
+  });
+  return loading;
+}
+
+const htmlEscapes = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value) {
+  return String(value ?? '').replace(/[&<>"']/g, c => htmlEscapes[c]);
+}
+
+// Colours end up in SVG attributes and inline styles: accept only #hex and plain colour names.
+function safeColor(color) {
+  return typeof color === 'string' && /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$/.test(color) ? color : undefined;
+}
+
+const kilobyteUnits = ['KB', 'MB', 'GB', 'TB', 'PB'];
+
+function formatValue(format, value) {
+  if (value === null || value === undefined || Number.isNaN(value)) {
+    return '';
+  }
+  switch (format) {
+    case 'Kilobytes': {
+      let unit = 0;
+      let scaled = value;
+      while (Math.abs(scaled) >= 1024 && unit < kilobyteUnits.length - 1) {
+        scaled /= 1024;
+        unit++;
+      }
+      const digits = unit === 0 || Math.abs(scaled) >= 100 ? 0 : 1;
+      return `${scaled.toFixed(digits)} ${kilobyteUnits[unit]}`;
+    }
+    case 'Percent':
+      return `${Math.round(value)}%`;
+    default:
+      return Math.round(value).toLocaleString('en-US');
+  }
+}
+
+// x values are epoch milliseconds already shifted into the display zone: read them as UTC.
+function formatTime(x) {
+  return Number.isFinite(x) ? new Date(x).toISOString().slice(0, 19).replace('T', ' ') : '';
+}
+
+function toSeries(series) {
+  return series.map(s => ({
+    name: escapeHtml(s.name),
+    color: safeColor(s.color),
+    data: s.points.map(p => ({ x: p.x, y: p.y })),
+  }));
+}
+
+function toXRange(options) {
+  return { min: options.xMin, max: options.xMax };
+}
+
+function toYAxis(options) {
+  return {
+    min: 0,
+    max: options.yFormat === 'Percent' ? 100 : undefined,
+    forceNiceScale: true,
+    title: { text: options.yTitle ?? undefined },
+    // A fixed label width keeps the plot areas of stacked charts aligned on the shared time axis.
+    labels: { minWidth: 64, maxWidth: 64, formatter: v => formatValue(options.yFormat, v) },
+  };
+}
+
+function toAnnotations(annotations, onClick) {
+  return {
+    xaxis: annotations.map((a, index) => {
+      const color = safeColor(a.color) ?? (a.strong ? '#d62728' : '#8c8c8c');
+      return {
+        x: a.x,
+        borderColor: color,
+        borderWidth: a.strong ? 2 : 1,
+        strokeDashArray: a.strong ? 0 : 4,
+        opacity: a.strong ? 1 : 0.6,
+        label: {
+          text: a.label,
+          orientation: 'vertical',
+          position: 'top',
+          borderColor: color,
+          style: {
+            color: a.strong ? '#fff' : color,
+            background: a.strong ? color : 'transparent',
+            fontSize: '10px',
+            fontWeight: a.strong ? 600 : 400,
+          },
+          click: () => onClick(index),
+        },
+      };
+    }),
+  };
+}
+
+function toConfig(options, callbacks) {
+  const kind = options.kind.toLowerCase();
+  return {
+    chart: {
+      type: kind,
+      height: options.height,
+      stacked: options.stacked,
+      background: 'transparent',
+      animations: { enabled: false },
+      toolbar: { show: false },
+      zoom: { enabled: true, type: 'x', autoScaleYaxis: false },
+      events: {
+        zoomed: (chart, { xaxis }) => {
+          if (!Number.isFinite(xaxis?.min) || !Number.isFinite(xaxis?.max)) {
+            return;
+          }
+          // ApexCharts reverts a zoom on updateSeries() to its last *configured* x range; make the
+          // zoom that range so new data keeps the user's view until the page sets another range.
+          chart.w.globals.lastXAxis = { ...chart.w.globals.lastXAxis, min: xaxis.min, max: xaxis.max };
+          callbacks.zoomed(Math.round(xaxis.min), Math.round(xaxis.max));
+        },
+      },
+    },
+    theme: { mode: options.dark ? 'dark' : 'light' },
+    series: toSeries(options.series),
+    dataLabels: { enabled: false },
+    stroke: { width: kind === 'bar' ? 0 : 1.5, curve: 'straight' },
+    fill: kind === 'area' ? { type: 'solid', opacity: options.stacked ? 0.75 : 0.25 } : {},
+    markers: { size: 0 },
+    legend: { show: true, position: 'bottom', horizontalAlign: 'left' },
+    xaxis: {
+      type: 'datetime',
+      ...toXRange(options),
+      labels: { datetimeUTC: true },
+      tooltip: { enabled: false },
+    },
+    yaxis: toYAxis(options),
+    annotations: toAnnotations(options.annotations, callbacks.annotationClicked),
+    tooltip: {
+      shared: true,
+      x: { formatter: x => escapeHtml(formatTime(x)) },
+      y: { formatter: v => escapeHtml(formatValue(options.yFormat, v)) },
+    },
+  };
+}
+
+/**
+ * Draws a chart into element and returns its handle.
+ * @param {HTMLElement} element an empty element the chart owns
+ * @param {object} options ChartOptions as serialised by .NET
+ * @param {object} dotNet the component's DotNetObjectReference
+ */
+export async function create(element, options, dotNet) {
+  const callbacks = {
+    zoomed: (from, to) => dotNet.invokeMethodAsync('OnChartZoomed', from, to),
+    annotationClicked: index => dotNet.invokeMethodAsync('OnAnnotationClicked', index),
+  };
+  const ApexCharts = await loadApexCharts();
+  const chart = new ApexCharts(element, toConfig(options, callbacks));
+  await chart.render();
+
+  return {
+    /**
+     * Updates in place, without animation: the series through updateSeries(), everything else through
+     * updateOptions(), both in one redraw when both changed. The x range is only sent when it changed,
+     * so a user's zoom survives new data.
+     */
+    async update(next, changes) {
+      const partial = {};
+      if (changes.xRange) {
+        partial.xaxis = toXRange(next);
+      }
+      if (changes.yAxis) {
+        partial.yaxis = toYAxis(next);
+      }
+      if (changes.annotations) {
+        partial.annotations = toAnnotations(next.annotations, callbacks.annotationClicked);
+      }
+      if (Object.keys(partial).length > 0) {
+        if (changes.series) {
+          partial.series = toSeries(next.series);
+        }
+        await chart.updateOptions(partial, false, false);
+      } else if (changes.series) {
+        await chart.updateSeries(toSeries(next.series), false);
+      }
+    },
+
+    destroy() {
+      chart.destroy();
+    },
+  };
+}
