@@ -32,6 +32,7 @@ public static class StatsApi
         group.MapGet("/ips", GetIpsAsync);
         group.MapGet("/ips/{ip}", GetIpAsync);
         group.MapGet("/ips/{ip}/requests", GetIpRequestsAsync);
+        group.MapGet("/ips/{ip}/requests.csv", GetIpRequestsCsvAsync);
         group.MapGet("/memory", GetMemoryAsync);
         group.MapGet("/events", GetEventsAsync);
         return group;
@@ -88,6 +89,21 @@ public static class StatsApi
         return errors is not null
             ? TypedResults.ValidationProblem(errors)
             : TypedResults.Ok(await requests.GetAsync(address!, range!, cursor, limit ?? IpRequestsQuery.DefaultLimit, ct));
+    }
+
+    private static async Task<Results<EmptyHttpResult, ValidationProblem>> GetIpRequestsCsvAsync(
+        string ip, [AsParameters] RangeQuery query, HttpContext context, ReadRanges ranges, IpRequestsQuery requests, CancellationToken ct)
+    {
+        var (range, errors) = await ranges.ResolveAsync(query, ct);
+        var address = ParseIp(ip, ref errors);
+        if (errors is not null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        context.Response.ContentType = "text/csv; charset=utf-8";
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"requests-{address!.ToString().Replace(':', '-')}.csv\"";
+        await RequestsCsv.WriteAsync(context.Response.Body, requests, address, range!, ct);
+        return TypedResults.Empty;
     }
 
     private static async Task<Results<Ok<List<MemoryPoint>>, ValidationProblem>> GetMemoryAsync(
