@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Dashboard.Server.Demo;
 using Dashboard.Server.Hosts;
 
 namespace Dashboard.Server.Cli;
@@ -14,14 +15,43 @@ internal static class DashboardCommandLine
 
     public static Task<int> RunAsync(string[] args)
     {
+        var demo = DemoCommand();
         var root = new RootCommand("Apache Incident Dashboard. With no command it serves the dashboard and its API (--urls http://127.0.0.1:8080).")
         {
             HostsCommand(),
             TokensCommand(),
             OperatorsCommand(),
             HealthCommand(),
+            demo,
         };
-        return root.Parse(args).InvokeAsync();
+        var parse = root.Parse(args);
+        // A command that serves stops as the server does (SIGTERM or Ctrl-C: the host's own lifetime,
+        // which also stops the embedded cluster); System.CommandLine would exit after two seconds.
+        var serves = parse.CommandResult.Command == demo;
+        return parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = serves ? null : TimeSpan.FromSeconds(2) });
+    }
+
+    private static Command DemoCommand()
+    {
+        var live = new Option<bool>("--live")
+        {
+            Description = "Replay the incident shifted to now, unfolding from a minute or two after start; open /?host=hoge&range=15m&live=1&tz=host.",
+        };
+        var demo = new Command("demo",
+            "Serves as with no command (--urls and other server options apply) with the built-in incident loaded into host hoge "
+            + "(17 Aug 2015, Asia/Tokyo: a Range-header DoS, then ten OOM kills), and prints the link to open. "
+            + "Usage: demo [--live] [--urls http://127.0.0.1:8080]")
+        {
+            live,
+        };
+        // Everything else on the line is the server's (--urls, --Dashboard:Retention:Days=…).
+        demo.TreatUnmatchedTokensAsErrors = false;
+        demo.SetAction(async (parse, ct) =>
+        {
+            await DashboardServer.Build([.. parse.UnmatchedTokens], builder => builder.AddDemo(parse.GetValue(live))).RunAsync();
+            return 0;
+        });
+        return demo;
     }
 
     private static Command HostsCommand()

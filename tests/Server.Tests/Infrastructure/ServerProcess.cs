@@ -10,6 +10,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private static readonly string ServerDll = Path.Combine(AppContext.BaseDirectory, "Server.dll");
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(Regex Pattern, TaskCompletionSource<Match> Seen)> _waiters = [];
 
     private ServerProcess(Process process) => _process = process;
 
@@ -37,37 +38,61 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return new CommandResult(process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Starts the server on a free loopback port and waits until it listens.</summary>
-    public static async Task<ServerProcess> StartServerAsync(string dataDirectory)
+    /// <summary>Starts the server (or a command that serves, such as <c>demo</c>) on a free loopback port and waits until it listens.</summary>
+    public static async Task<ServerProcess> StartServerAsync(string dataDirectory, params string[] command)
     {
-        var server = new ServerProcess(Process.Start(StartInfo(dataDirectory, ["--urls", "http://127.0.0.1:0"]))!);
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = new ServerProcess(Process.Start(StartInfo(dataDirectory, [.. command, "--urls", "http://127.0.0.1:0"]))!);
+        var listening = server.WaitForOutputAsync(ListeningPattern());
         void Collect(object _, DataReceivedEventArgs e)
         {
             if (e.Data is null)
             {
                 return;
             }
+            List<(Regex Pattern, TaskCompletionSource<Match> Seen)> waiters;
             lock (server._output)
             {
                 server._output.AppendLine(e.Data);
+                waiters = [.. server._waiters];
             }
-            if (ListeningPattern().Match(e.Data) is { Success: true } match)
+            foreach (var (pattern, seen) in waiters)
             {
-                listening.TrySetResult(new Uri(match.Groups[1].Value));
+                if (pattern.Match(e.Data) is { Success: true } match)
+                {
+                    seen.TrySetResult(match);
+                }
             }
         }
         server._process.OutputDataReceived += Collect;
         server._process.ErrorDataReceived += Collect;
         server._process.BeginOutputReadLine();
         server._process.BeginErrorReadLine();
-        var started = await Task.WhenAny(listening.Task, server._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
-        if (started != listening.Task)
+        var started = await Task.WhenAny(listening, server._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
+        if (started != listening)
         {
             throw new InvalidOperationException("the server did not start listening:\n" + server.Output);
         }
-        server.BaseAddress = listening.Task.Result;
+        server.BaseAddress = new Uri(listening.Result.Groups[1].Value);
         return server;
+    }
+
+    /// <summary>The first line of output (stdout or stderr), already written or still to come, that matches <paramref name="pattern"/>.</summary>
+    public Task<Match> WaitForOutputAsync(Regex pattern)
+    {
+        var seen = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            foreach (var line in _output.ToString().Split('\n'))
+            {
+                if (pattern.Match(line.TrimEnd('\r')) is { Success: true } match)
+                {
+                    seen.TrySetResult(match);
+                    return seen.Task;
+                }
+            }
+            _waiters.Add((pattern, seen));
+        }
+        return seen.Task;
     }
 
     /// <summary>Stops the server as a service manager would (SIGTERM) and waits for it to exit.</summary>
