@@ -21,14 +21,14 @@ internal sealed class DemoLoader(HttpClient client, string ingestToken)
     public static async Task<string> IssueIngestTokenAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
-        var registry = ActivatorUtilities.CreateInstance<HostRegistry>(scope.ServiceProvider);
+        var registry = scope.ServiceProvider.GetRequiredService<HostRegistry>();
         var (token, _) = await registry.AddIngestTokenAsync(DemoIncident.HostName, ct);
         if (token is null)
         {
             (_, token, var error) = await registry.AddHostAsync(DemoIncident.HostName, DemoIncident.TimeZoneId, DemoIncident.LogFormat, ct);
-            return token ?? throw new InvalidOperationException($"the demo host could not be added: {error}");
+            return token?.Token ?? throw new InvalidOperationException($"the demo host could not be added: {error}");
         }
-        return token;
+        return token.Token;
     }
 
     /// <summary>Sends every batch now, in order.</summary>
