@@ -159,6 +159,7 @@ function toConfig(options, callbacks) {
     annotations: toAnnotations(options.annotations, callbacks.annotationClicked),
     tooltip: {
       shared: true,
+      intersect: false, // bar charts default to true, which ApexCharts refuses beside shared
       x: { formatter: x => escapeHtml(formatTime(x)) },
       y: { formatter: v => escapeHtml(formatValue(options.yFormat, v)) },
     },
