@@ -135,8 +135,8 @@ function toConfig(options, callbacks) {
           if (!Number.isFinite(xaxis?.min) || !Number.isFinite(xaxis?.max)) {
             return;
           }
-          // ApexCharts reverts a zoom on updateSeries() to its last *configured* x range; make the
-          // zoom that range so new data keeps the user's view until the page sets another range.
+          // ApexCharts reverts a zoom on updateSeries() to its last *configured* x range (an internal of the
+          // pinned 4.7.0); make the zoom that range, so new data keeps the view until the page sets one.
           chart.w.globals.lastXAxis = { ...chart.w.globals.lastXAxis, min: xaxis.min, max: xaxis.max };
           callbacks.zoomed(Math.round(xaxis.min), Math.round(xaxis.max));
         },
