@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Logging;
 using Microsoft.JSInterop;
 
 namespace Dashboard.Client.Charts;
@@ -23,6 +24,9 @@ public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
 
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
+
+    [Inject]
+    private ILogger<ApexChart> Logger { get; set; } = default!;
 
     /// <summary>What to draw. Pass a new instance to change it; the chart compares it with what it shows.</summary>
     [Parameter, EditorRequired]
@@ -79,9 +83,10 @@ public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
                 }
                 _failed = false;
             }
-            catch (JSException)
+            catch (JSException e)
             {
                 // The script did not load or ApexCharts refused the options: say so, try again on new options.
+                Logger.LogError(e, "The chart could not be drawn");
                 _failed = true;
                 await DestroyChartAsync();
             }

@@ -135,8 +135,8 @@ function toConfig(options, callbacks) {
           if (!Number.isFinite(xaxis?.min) || !Number.isFinite(xaxis?.max)) {
             return;
           }
-          // ApexCharts reverts a zoom on updateSeries() to its last *configured* x range; make the
-          // zoom that range so new data keeps the user's view until the page sets another range.
+          // ApexCharts reverts a zoom on updateSeries() to its last *configured* x range (an internal of the
+          // pinned 4.7.0); make the zoom that range, so new data keeps the view until the page sets one.
           chart.w.globals.lastXAxis = { ...chart.w.globals.lastXAxis, min: xaxis.min, max: xaxis.max };
           callbacks.zoomed(Math.round(xaxis.min), Math.round(xaxis.max));
         },
@@ -159,6 +159,7 @@ function toConfig(options, callbacks) {
     annotations: toAnnotations(options.annotations, callbacks.annotationClicked),
     tooltip: {
       shared: true,
+      intersect: false, // bar charts default to true, which ApexCharts refuses beside shared
       x: { formatter: x => escapeHtml(formatTime(x)) },
       y: { formatter: v => escapeHtml(formatValue(options.yFormat, v)) },
     },
@@ -182,29 +183,32 @@ export async function create(element, options, dotNet) {
 
   return {
     /**
-     * Updates in place, without animation: the series through updateSeries(), everything else through
-     * updateOptions(), both in one redraw when both changed. The x range is only sent when it changed,
-     * so a user's zoom survives new data.
+     * Updates in place, without animation: the series alone through updateSeries(), anything else through
+     * one updateOptions() (with the series when they changed too). The x range is only sent when it
+     * changed, so a user's zoom survives new data.
      */
     async update(next, changes) {
-      const partial = {};
+      if (!changes.xRange && !changes.annotations && !changes.yAxis) {
+        if (changes.series) {
+          await chart.updateSeries(toSeries(next.series), false);
+        }
+        return;
+      }
+      // ApexCharts 4.7's updateOptions() stores the options it is given, then redraws only if they no
+      // longer equal (as JSON) what it stored: only options it rewrites on the way get through, such as
+      // the y axis (an object it turns into an array). So the y axis goes along every time; alone, a new
+      // x range or an emptied annotation list would be ignored.
+      const partial = { yaxis: toYAxis(next) };
       if (changes.xRange) {
         partial.xaxis = toXRange(next);
-      }
-      if (changes.yAxis) {
-        partial.yaxis = toYAxis(next);
       }
       if (changes.annotations) {
         partial.annotations = toAnnotations(next.annotations, callbacks.annotationClicked);
       }
-      if (Object.keys(partial).length > 0) {
-        if (changes.series) {
-          partial.series = toSeries(next.series);
-        }
-        await chart.updateOptions(partial, false, false);
-      } else if (changes.series) {
-        await chart.updateSeries(toSeries(next.series), false);
+      if (changes.series) {
+        partial.series = toSeries(next.series);
       }
+      await chart.updateOptions(partial, false, false);
     },
 
     destroy() {

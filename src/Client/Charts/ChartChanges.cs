@@ -6,8 +6,8 @@ namespace Dashboard.Client.Charts;
 internal sealed record ChartChanges(bool Series, bool XRange, bool Annotations, bool YAxis)
 {
     /// <summary>
-    /// Options that ApexCharts cannot change in place, or (the y format) whose change updateOptions()
-    /// would skip: it compares options as JSON, where the formatter functions do not appear.
+    /// Options ApexCharts cannot change in place, and the y format, which lives in formatter functions
+    /// (axis and tooltip) that the JS module sets up when it draws the chart.
     /// </summary>
     public static bool NeedRecreate(ChartOptions shown, ChartOptions next) =>
         shown.Kind != next.Kind
