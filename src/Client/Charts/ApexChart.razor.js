@@ -103,8 +103,10 @@ function toAnnotations(annotations, onClick) {
         opacity: a.strong ? 1 : 0.6,
         label: {
           text: a.label,
-          orientation: 'vertical',
+          orientation: a.labelRow == null ? 'vertical' : 'horizontal',
           position: 'top',
+          textAnchor: a.labelRow == null ? 'middle' : 'start',
+          offsetY: a.labelRow == null ? 0 : a.labelRow * 15,
           borderColor: color,
           style: {
             color: a.strong ? '#fff' : color,

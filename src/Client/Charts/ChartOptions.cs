@@ -91,7 +91,12 @@ public readonly record struct ChartPoint(long X, double? Y);
 /// <param name="Label">Text written along the line (for an OOM kill, the killed process); empty for none.</param>
 /// <param name="Color">A CSS colour, <c>#rgb</c>/<c>#rrggbb</c> or a colour name; null for red when strong, grey otherwise.</param>
 /// <param name="Strong">A solid, thicker line with a filled label (OOM kills) rather than a thin dashed one.</param>
-public sealed record XAnnotation(long X, string Label, string? Color = null, bool Strong = false);
+/// <param name="LabelRow">
+/// Null writes the label along the line. A row number writes it across, that many label heights below
+/// the top: markers too close for their labels to fit side by side get successive rows, so a burst of
+/// kills reads as a column of labels.
+/// </param>
+public sealed record XAnnotation(long X, string Label, string? Color = null, bool Strong = false, int? LabelRow = null);
 
 /// <summary>An x range the user selected on a chart by dragging across it.</summary>
 /// <param name="From">Start, epoch milliseconds in the display zone.</param>
