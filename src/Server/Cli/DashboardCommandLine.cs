@@ -38,9 +38,8 @@ internal static class DashboardCommandLine
             Description = "Replay the incident shifted to now, unfolding from a minute or two after start; open /?host=hoge&range=15m&live=1&tz=host.",
         };
         var demo = new Command("demo",
-            "Serves as with no command (--urls and other server options apply) with the built-in incident loaded into host hoge "
-            + "(17 Aug 2015, Asia/Tokyo: a Range-header DoS, then ten OOM kills), and prints the link to open. "
-            + "Usage: demo [--live] [--urls http://127.0.0.1:8080]")
+            "Serves (as with no command) with the built-in incident loaded into host hoge — 17 Aug 2015, a Range-header DoS, "
+            + "then ten OOM kills — and prints the link to open. Usage: demo [--live] [--urls http://127.0.0.1:8080]")
         {
             live,
         };

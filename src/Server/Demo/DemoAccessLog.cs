@@ -162,17 +162,17 @@ internal static class DemoAccessLog
             requests.Add(new(at.AddSeconds(2), ip, "GET", "/apple-touch-icon-precomposed.png", "HTTP/1.1", 404, 229, "-", agent));
             requests.Add(new(at.AddSeconds(2), ip, "GET", "/apple-touch-icon.png", "HTTP/1.1", 404, 217, "-", agent));
         }
-        var time2 = at;
+        var clickAt = at;
         var previous = page;
         for (var clicks = 0; clicks < 5 && random.NextDouble() < 0.55; clicks++)
         {
-            time2 = time2.AddSeconds(8 + (int)Exponential(random, 40));
+            clickAt = clickAt.AddSeconds(8 + (int)Exponential(random, 40));
             var next = Pages[random.Next(Pages.Length)];
-            if (next == previous || time2 >= DemoIncident.End)
+            if (next == previous || clickAt >= DemoIncident.End)
             {
                 break;
             }
-            if (!AddPage(random, requests, time2, ip, agent, next, Site + previous.Path, withImage: random.NextDouble() < 0.8))
+            if (!AddPage(random, requests, clickAt, ip, agent, next, Site + previous.Path, withImage: random.NextDouble() < 0.8))
             {
                 return;
             }

@@ -46,9 +46,12 @@ internal sealed class DemoService(
             var loader = new DemoLoader(client, await DemoLoader.IssueIngestTokenAsync(services, stoppingToken));
             if (options.Live)
             {
-                var incident = DemoIncident.Create(DemoIncident.ShiftToFollow(clock.GetUtcNow(), DemoBatches.LiveAnchor));
+                var now = clock.GetUtcNow();
+                var batches = DemoBatches.Live(DemoIncident.Create(DemoIncident.ShiftToFollow(now, DemoBatches.LiveAnchor)), LiveSlice);
+                // The quarter of an hour already past goes first, so the link opens on a chart with history.
+                var result = await loader.LoadAsync(batches.Where(b => b.Due <= now), stoppingToken);
                 await Console.Out.WriteLineAsync($"Demo incident replaying live: open {DemoLinks.Live(address)}");
-                var result = await loader.ReplayAsync(DemoBatches.Live(incident, LiveSlice), clock, stoppingToken);
+                result += await loader.ReplayAsync(batches.Where(b => b.Due > now), clock, stoppingToken);
                 logger.LogInformation("The demo replay is over: {Accepted} lines and samples stored, {Rejected} rejected", result.Accepted, result.Rejected);
             }
             else

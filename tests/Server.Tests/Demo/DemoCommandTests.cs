@@ -36,8 +36,32 @@ public sealed partial class DemoCommandTests : IDisposable
         Assert.Equal(0, await server.StopAsync());
     }
 
+    [Fact]
+    public async Task Demo_live_prints_the_live_link_with_the_history_already_in_and_stops_cleanly()
+    {
+        await using var server = await ServerProcess.StartServerAsync(_data.Path, "demo", "--live");
+
+        var link = (await server.WaitForOutputAsync(LiveLinkLine()).WaitAsync(TimeSpan.FromSeconds(90))).Groups[1].Value;
+
+        Assert.Equal($"{server.BaseAddress!.GetLeftPart(UriPartial.Authority)}/?host=hoge&range=15m&live=1&tz=host", link);
+        var reader = await ServerProcess.RunCommandAsync(_data.Path, "tokens", "add-reader", "demo test");
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", reader.Stdout.Trim());
+        var now = DateTimeOffset.UtcNow;
+        var range = $"host=hoge&from={Uri.EscapeDataString(now.AddMinutes(-15).ToString("O"))}&to={Uri.EscapeDataString(now.AddMinutes(1).ToString("O"))}";
+        var traffic = await client.GetFromJsonAsync<TrafficResponse>(new Uri($"/api/v1/traffic?{range}", UriKind.Relative));
+        var events = await client.GetFromJsonAsync<List<HostEventItem>>(new Uri($"/api/v1/events?{range}", UriKind.Relative));
+        Assert.True(traffic!.Total.Sum() > 100, $"{traffic.Total.Sum()} requests in the quarter of an hour before the replay");
+        Assert.DoesNotContain(traffic.Series, s => s.Ip == "202.215.15.8");
+        Assert.Empty(events!);
+        Assert.Equal(0, await server.StopAsync());
+    }
+
     [GeneratedRegex(@"^Demo incident loaded: open (\S+)$")]
     private static partial Regex LinkLine();
+
+    [GeneratedRegex(@"^Demo incident replaying live: open (\S+)$")]
+    private static partial Regex LiveLinkLine();
 
     public void Dispose() => _data.Dispose();
 }
