@@ -6,6 +6,8 @@ using System.Text;
 using Dashboard.Server.Hosts;
 using Dashboard.Server.Ingest;
 
+using Dashboard.Shared;
+
 namespace Dashboard.Server.Demo;
 
 /// <summary>
@@ -18,7 +20,7 @@ internal sealed class DemoLoader(HttpClient client, string ingestToken)
     private const int MaxAttempts = 5;
 
     /// <summary>An ingest token for host hoge, created with the host if it does not exist yet.</summary>
-    public static async Task<string> IssueIngestTokenAsync(IServiceProvider services, CancellationToken ct)
+    public static async Task<IssuedToken> IssueIngestTokenAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         var registry = scope.ServiceProvider.GetRequiredService<HostRegistry>();
@@ -26,9 +28,16 @@ internal sealed class DemoLoader(HttpClient client, string ingestToken)
         if (token is null)
         {
             (_, token, var error) = await registry.AddHostAsync(DemoIncident.HostName, DemoIncident.TimeZoneId, DemoIncident.LogFormat, ct);
-            return token?.Token ?? throw new InvalidOperationException($"the demo host could not be added: {error}");
+            return token ?? throw new InvalidOperationException($"the demo host could not be added: {error}");
         }
-        return token.Token;
+        return token;
+    }
+
+    /// <summary>The demo's token has done its job: it must not linger as a way in.</summary>
+    public static async Task RevokeAsync(IServiceProvider services, IssuedToken token)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<HostRegistry>().RevokeTokenAsync(token.Id, CancellationToken.None);
     }
 
     /// <summary>Sends every batch now, in order.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dashboard.Shared;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -40,10 +41,12 @@ internal sealed class DemoService(
             logger.LogError("The demo cannot reach this server: it listens on no HTTP address ({Addresses})", string.Join(", ", addresses));
             return;
         }
+        IssuedToken? token = null;
         try
         {
             using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
-            var loader = new DemoLoader(client, await DemoLoader.IssueIngestTokenAsync(services, stoppingToken));
+            token = await DemoLoader.IssueIngestTokenAsync(services, stoppingToken);
+            var loader = new DemoLoader(client, token.Token);
             if (options.Live)
             {
                 var now = clock.GetUtcNow();
@@ -68,6 +71,13 @@ internal sealed class DemoService(
         catch (HttpRequestException e)
         {
             logger.LogError(e, "The demo incident could not be loaded");
+        }
+        finally
+        {
+            if (token is not null)
+            {
+                await DemoLoader.RevokeAsync(services, token);
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ public sealed class DemoApp : DashboardApp
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        var token = await DemoLoader.IssueIngestTokenAsync(Services, CancellationToken.None);
+        var token = (await DemoLoader.IssueIngestTokenAsync(Services, CancellationToken.None)).Token;
         using var client = CreateClient();
         Loaded = await new DemoLoader(client, token).LoadAsync(DemoBatches.All(DemoIncident.Create()), CancellationToken.None);
         ReadToken = await AddReaderAsync();

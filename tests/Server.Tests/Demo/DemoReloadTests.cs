@@ -56,14 +56,14 @@ public sealed class DemoReloadTests(DashboardApp app) : IClassFixture<DashboardA
     private async Task<DemoLoadResult> LoadAsync(IEnumerable<DemoBatch> batches)
     {
         using var client = app.CreateClient();
-        var loader = new DemoLoader(client, await DemoLoader.IssueIngestTokenAsync(app.Services, CancellationToken.None));
+        var loader = new DemoLoader(client, (await DemoLoader.IssueIngestTokenAsync(app.Services, CancellationToken.None)).Token);
         return await loader.LoadAsync(batches, CancellationToken.None);
     }
 
     private async Task<DemoLoadResult> ReplayAsync(IEnumerable<DemoBatch> batches, TimeProvider clock)
     {
         using var client = app.CreateClient();
-        var loader = new DemoLoader(client, await DemoLoader.IssueIngestTokenAsync(app.Services, CancellationToken.None));
+        var loader = new DemoLoader(client, (await DemoLoader.IssueIngestTokenAsync(app.Services, CancellationToken.None)).Token);
         return await loader.ReplayAsync(batches, clock, CancellationToken.None);
     }
 
