@@ -5,6 +5,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$root/scripts/prerequisites.sh"
-ensure_prerequisites postgresql
+ensure_prerequisites postgresql npm
 cd "$root"
 dotnet test Dashboard.sln -c Release --nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory TestResults "$@"

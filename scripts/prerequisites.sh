@@ -2,6 +2,7 @@
 # Installs the Debian packages the given needs call for, when they are missing:
 #   postgresql  server binaries for the embedded PostgreSQL (initdb, pg_ctl, postgres)
 #   chromium    the browser the browser tests drive
+#   npm         Node.js and npm, with which the client's build restores its chart library
 # Sourced by ./dashboard and ./test.sh; installs as root or through sudo, else says what to run.
 ensure_prerequisites() {
   local missing=()
@@ -14,6 +15,8 @@ ensure_prerequisites() {
         fi ;;
       chromium)
         [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
+      npm)
+        command -v npm >/dev/null 2>&1 || missing+=(nodejs npm) ;;
     esac
   done
   [ ${#missing[@]} -eq 0 ] && return 0
