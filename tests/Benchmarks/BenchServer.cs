@@ -25,25 +25,35 @@ internal sealed partial class BenchServer : IAsyncDisposable
         BaseAddress = baseAddress;
     }
 
+    public const string AdminPassword = "benchmark operator";
+
     public Uri BaseAddress { get; }
     public string ConnectionString => _postgres.ConnectionString;
     public int ServerPid => _server.Id;
 
-    public static async Task<BenchServer> StartAsync()
+    /// <param name="serverFolder">A published server to run (the UI needs its static files); null runs the one beside this program.</param>
+    public static async Task<BenchServer> StartAsync(string? serverFolder = null)
     {
         // DASHBOARD_BENCH_KEEP names a folder to keep the cluster in afterwards (to look at plans with psql).
         var folder = Environment.GetEnvironmentVariable("DASHBOARD_BENCH_KEEP") is { Length: > 0 } keep
             ? keep
             : Path.Combine(Path.GetTempPath(), "aid-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var postgres = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions(folder) { AdoptRunningCluster = true }, NullLogger.Instance);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Server.dll"));
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = serverFolder ?? AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(serverFolder ?? AppContext.BaseDirectory, "Server.dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["ConnectionStrings__Dashboard"] = postgres.ConnectionString;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        start.Environment["DASHBOARD_ADMIN_PASSWORD"] = AdminPassword;
         var server = Process.Start(start)!;
         var listening = new TaskCompletionSource<Uri>();
         server.OutputDataReceived += (_, e) =>

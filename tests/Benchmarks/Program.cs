@@ -9,6 +9,7 @@ using Dashboard.Benchmarks;
 //   ingest [LINES] [BATCH] [CONCURRENCY] [RUNS] [REQUESTS-PER-VISIT]
 //                                  ours over HTTP against a raw binary COPY of the same rows (1 per visit: worst case)
 //   read [LINES] [REPETITIONS]     the read API at LINES stored lines over 24 h (default 10,000,000)
+//   ui [LINES] [RUNS]              navigation to a drawn overview in Chromium, cold and warm, and the client's download
 static int Number(string[] args, int index, int fallback) =>
     args.Length > index ? int.Parse(args[index], NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : fallback;
 
@@ -27,7 +28,10 @@ switch (args.FirstOrDefault())
     case "read":
         await ReadBenchmark.RunAsync(Number(args, 1, 10_000_000), Number(args, 2, 50));
         return 0;
+    case "ui":
+        await OverviewLoadBenchmark.RunAsync(Number(args, 1, 10_000_000), Number(args, 2, 5));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: Benchmarks parse | parse-file FILE | generate FILE [LINES] | ingest [LINES] [BATCH] [CONCURRENCY] [RUNS] [REQUESTS-PER-VISIT] | read [LINES] [REPETITIONS]");
+        Console.Error.WriteLine("usage: Benchmarks parse | parse-file FILE | generate FILE [LINES] | ingest [LINES] [BATCH] [CONCURRENCY] [RUNS] [REQUESTS-PER-VISIT] | read [LINES] [REPETITIONS] | ui [LINES] [RUNS]");
         return 2;
 }

@@ -18,20 +18,9 @@ internal static class ReadBenchmark
     public static async Task RunAsync(int lineCount, int repetitions)
     {
         await using var server = await BenchServer.StartAsync();
-        var ingestToken = await server.AddHostAsync("bench");
         var end = DateTimeOffset.UtcNow;
         end = new DateTimeOffset(end.Ticks - end.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
-        var start = end.AddDays(-1);
-
-        using (var ingest = server.Client(ingestToken))
-        {
-            var watch = Stopwatch.StartNew();
-            await LoadAccessAsync(ingest, new AccessLogGenerator().Lines(lineCount, start, TimeSpan.FromDays(1)));
-            Console.WriteLine($"read: loaded {lineCount:N0} lines over 24 h in {watch.Elapsed.TotalSeconds:F0} s ({lineCount / watch.Elapsed.TotalSeconds:N0} lines/s)");
-            await LoadHostRecordsAsync(ingest, start);
-        }
-        await AnalyzeAsync(server.ConnectionString);
-        await WaitForLeaderboardsAsync(server.ConnectionString);
+        await LoadDayAsync(server, lineCount, end);
 
         using var reader = server.Client(await server.AddReaderAsync());
         foreach (var (name, span) in new[] { ("24 h", TimeSpan.FromDays(1)), ("1 h", TimeSpan.FromHours(1)) })
@@ -47,6 +36,22 @@ internal static class ReadBenchmark
             string[] drillDown = [$"/api/v1/ips/{top.Ip}?{range}", $"/api/v1/ips/{top.Ip}/requests?{range}&limit=100"];
             await ReportAsync(reader, $"{name,4} drill-down {top.Ip} ({top.Requests:N0} requests, 2 calls at once)", drillDown, repetitions);
         }
+    }
+
+    /// <summary>Ships <paramref name="lineCount"/> lines over the 24 hours before <paramref name="end"/>, memory and kills, then readies the database as a running server would have it.</summary>
+    public static async Task LoadDayAsync(BenchServer server, int lineCount, DateTimeOffset end)
+    {
+        var ingestToken = await server.AddHostAsync("bench");
+        var start = end.AddDays(-1);
+        using (var ingest = server.Client(ingestToken))
+        {
+            var watch = Stopwatch.StartNew();
+            await LoadAccessAsync(ingest, new AccessLogGenerator().Lines(lineCount, start, TimeSpan.FromDays(1)));
+            Console.WriteLine($"loaded {lineCount:N0} lines over 24 h in {watch.Elapsed.TotalSeconds:F0} s ({lineCount / watch.Elapsed.TotalSeconds:N0} lines/s)");
+            await LoadHostRecordsAsync(ingest, start);
+        }
+        await AnalyzeAsync(server.ConnectionString);
+        await WaitForLeaderboardsAsync(server.ConnectionString);
     }
 
     private static async Task LoadAccessAsync(HttpClient client, IEnumerable<string> lines)

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+
+namespace Dashboard.Benchmarks;
+
+/// <summary>
+/// The operator's wait: from navigation to an overview drawn with data (the request-rate chart's areas
+/// and the table's rows), in Chromium, against the published Release server holding <c>lineCount</c>
+/// lines over the last 24 hours. Cold: a new browser context (nothing cached, already signed in).
+/// Warm: the same page loaded again. Also what the browser downloaded on the cold load.
+/// </summary>
+internal static class OverviewLoadBenchmark
+{
+    private const string Drawn = ".apexcharts-area-series path[d*='C'], .apexcharts-area-series path[d*='L']";
+
+    public static async Task RunAsync(int lineCount, int runs)
+    {
+        var published = await PublishAsync();
+        await using var server = await BenchServer.StartAsync(published);
+        var end = DateTimeOffset.UtcNow;
+        end = new DateTimeOffset(end.Ticks - end.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+        await ReadBenchmark.LoadDayAsync(server, lineCount, end);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var session = await SignInAsync(browser, server.BaseAddress);
+        var overview = new Uri(server.BaseAddress, "/?host=bench&range=24h&tz=utc").ToString();
+
+        List<double> cold = [], warm = [];
+        long transferred = 0, decoded = 0;
+        for (var run = 0; run < runs; run++)
+        {
+            await using var context = await browser.NewContextAsync(new() { StorageState = session, ViewportSize = new() { Width = 1440, Height = 900 } });
+            var page = await context.NewPageAsync();
+            cold.Add(await TimeToDrawnAsync(page, overview));
+            (transferred, decoded) = await DownloadedAsync(page);
+            warm.Add(await TimeToDrawnAsync(page, overview));
+        }
+        cold.Sort();
+        warm.Sort();
+        Console.WriteLine($"overview ({lineCount:N0} lines over 24 h, range 24h, {runs} runs): cold p50 {cold[runs / 2]:F0} ms (min {cold[0]:F0}, max {cold[^1]:F0}), "
+            + $"warm p50 {warm[runs / 2]:F0} ms (min {warm[0]:F0}, max {warm[^1]:F0})");
+        Console.WriteLine($"cold load downloaded {transferred / 1024.0 / 1024:F2} MiB over the wire ({decoded / 1024.0 / 1024:F2} MiB decoded)");
+    }
+
+    private static async Task<double> TimeToDrawnAsync(IPage page, string url)
+    {
+        var watch = Stopwatch.StartNew();
+        await page.GotoAsync(url);
+        await page.WaitForSelectorAsync(Drawn, new() { Timeout = 60_000 });
+        await page.WaitForSelectorAsync("table tbody tr td a", new() { Timeout = 60_000 });
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task<(long Transferred, long Decoded)> DownloadedAsync(IPage page)
+    {
+        var sizes = await page.EvaluateAsync<long[]>("""
+            () => {
+              const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+              return [entries.reduce((s, e) => s + (e.transferSize || 0), 0), entries.reduce((s, e) => s + (e.decodedBodySize || 0), 0)];
+            }
+            """);
+        return (sizes[0], sizes[1]);
+    }
+
+    private static async Task<string> SignInAsync(IBrowser browser, Uri server)
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(server, "/login").ToString());
+        await page.FillAsync("#name", "admin");
+        await page.FillAsync("#password", BenchServer.AdminPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(new Uri(server, "/").ToString());
+        return await context.StorageStateAsync();
+    }
+
+    /// <summary>The Release server as users get it: published, with its WebAssembly client.</summary>
+    private static async Task<string> PublishAsync()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Dashboard.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("run from inside the repository");
+        }
+        var output = Path.Combine(Path.GetTempPath(), "aid-bench-ui-" + Guid.NewGuid().ToString("N")[..8]);
+        using var publish = Process.Start("dotnet", ["publish", Path.Combine(root, "src", "Server"), "-c", "Release", "-o", output, "--nologo", "-v", "quiet"]);
+        await publish.WaitForExitAsync();
+        return publish.ExitCode == 0 ? output : throw new InvalidOperationException("dotnet publish failed");
+    }
+}
