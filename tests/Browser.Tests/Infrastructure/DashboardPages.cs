@@ -46,9 +46,14 @@ public static class DashboardPages
               .map(g => [g.getAttribute('seriesName'), Math.max(0, ...[...g.querySelectorAll('path')].map(p => p.getBBox().height))]))
             """);
 
-    /// <summary>The cells' texts of a table's body rows.</summary>
+    /// <summary>The cells' texts of the rows of a table (or of the first table inside the element), headings left out.</summary>
     public static async Task<List<string[]>> RowsAsync(ILocator table) =>
-        [.. await table.EvaluateAsync<string[][]>("t => [...t.querySelectorAll('tbody tr')].map(r => [...r.cells].map(c => c.textContent.trim()))")];
+        [.. await table.EvaluateAsync<string[][]>(
+            """
+            element => [...(element.tagName === 'TABLE' ? element : element.querySelector('table')).rows]
+              .filter(r => r.parentElement.tagName !== 'THEAD')
+              .map(r => [...r.cells].map(c => c.textContent.trim()))
+            """)];
 
     /// <summary>A whole number as the page writes it ("1,287").</summary>
     public static long Number(string text) =>

@@ -96,7 +96,7 @@ public sealed partial class PublishedApp : IAsyncDisposable
             WorkingDirectory = repository,
         };
         foreach (var argument in (string[])["publish", Path.Combine("src", "Server"), "-c", "Release", "-o", _appFolder,
-            "--nologo", "-v", "quiet", "--disable-build-servers", "-p:TreatWarningsAsErrors=true"])
+            "--nologo", "-v", "quiet", "--disable-build-servers"])
         {
             start.ArgumentList.Add(argument);
         }
