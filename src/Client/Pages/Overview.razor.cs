@@ -32,11 +32,31 @@ public sealed partial class Overview : IDisposable
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
+    // The view lives in the query string, and Blazor sets a page's parameters again only when they change:
+    // as parameters, the view's keys make a navigation that changes only them (a zoom, a preset, live) reload.
+    [SupplyParameterFromQuery(Name = "range")]
+    public string? RangeKey { get; set; }
+
+    [SupplyParameterFromQuery(Name = "from")]
+    public string? FromKey { get; set; }
+
+    [SupplyParameterFromQuery(Name = "to")]
+    public string? ToKey { get; set; }
+
+    [SupplyParameterFromQuery(Name = "host")]
+    public string? HostKey { get; set; }
+
+    [SupplyParameterFromQuery(Name = "tz")]
+    public string? ZoneKey { get; set; }
+
+    [SupplyParameterFromQuery(Name = "live")]
+    public string? LiveKey { get; set; }
+
     private sealed record OverviewData(TrafficResponse Traffic, List<IpSummary> Ips, List<MemoryPoint> Memory, List<HostEventItem> Events);
 
     protected override void OnInitialized() => _ = RefreshLoopAsync(_lifetime.Token);
 
-    // The router sets the page's parameters again on every navigation, query changes included.
+    // On the first render and on every navigation that changes the view (see the query keys above).
     protected override Task OnParametersSetAsync() => LoadAsync();
 
     private async Task LoadAsync()

@@ -1,0 +1,88 @@
+using Dashboard.Browser.Tests.Infrastructure;
+using static Dashboard.Browser.Tests.Infrastructure.DashboardPages;
+
+namespace Dashboard.Browser.Tests;
+
+/// <summary>The overview of the demo incident: 11:50–12:50 JST on host hoge.</summary>
+[Collection(DashboardInChromium.Name)]
+public sealed class OverviewTests(DashboardFixture dashboard)
+{
+    private static readonly DateTimeOffset FirstKill = new(2015, 8, 17, 12, 31, 33, TimeSpan.FromHours(9));
+
+    [Fact]
+    public async Task The_demo_link_draws_both_charts_with_a_red_marker_per_OOM_kill_and_ranks_the_attacker_first()
+    {
+        await using var context = await dashboard.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(dashboard.App.DemoLink.ToString());
+        await WaitForOverviewAsync(page);
+
+        var traffic = await SeriesHeightsAsync(TrafficChart(page));
+        var memory = await SeriesHeightsAsync(MemoryChart(page));
+        Assert.True(traffic["202x215x15x8"] > 50, $"the attacker's area is {traffic["202x215x15x8"]} px tall");
+        Assert.True(memory["used"] > 50 && memory["available"] > 50, $"memory lines span {memory["used"]} and {memory["available"]} px");
+        foreach (var chart in new[] { TrafficChart(page), MemoryChart(page) })
+        {
+            Assert.Equal(10, await KillMarkers(chart).CountAsync());
+            var labels = await MarkerLabelsAsync(chart);
+            Assert.Equal(10, labels.Count);
+            Assert.Equal("java 2847", labels[0]);
+            Assert.All(labels.Skip(1), label => Assert.Matches(@"^httpd \d+$", label));
+        }
+        var top = (await RowsAsync(page.Locator("table.top-ips")))[0];
+        Assert.Equal(["202.215.15.8", "475"], top[..2]);
+    }
+
+    [Fact]
+    public async Task Dragging_across_the_traffic_chart_zooms_to_that_range_and_the_table_counts_only_it()
+    {
+        await using var context = await dashboard.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var link = dashboard.App.DemoLink.ToString();
+        await page.GotoAsync(link);
+        await WaitForOverviewAsync(page);
+        var totalBefore = await TrafficTotal(page).TextContentAsync();
+        var topBefore = Number((await RowsAsync(page.Locator("table.top-ips")))[0][1]);
+
+        // Drag from a twentieth to three tenths of the plot's width, as a user selects a range.
+        var plot = (await TrafficChart(page).Locator(".apexcharts-grid").BoundingBoxAsync())!;
+        var y = plot.Y + plot.Height / 2;
+        await page.Mouse.MoveAsync(plot.X + plot.Width * 0.05f, y);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(plot.X + plot.Width * 0.30f, y, new() { Steps = 10 });
+        await page.Mouse.UpAsync();
+        await page.WaitForURLAsync(url => url != link);
+        await Assertions.Expect(TrafficTotal(page)).Not.ToHaveTextAsync(totalBefore!);
+
+        var (from, to) = (QueryTime(page.Url, "from"), QueryTime(page.Url, "to"));
+        Assert.InRange(from, QueryTime(link, "from"), QueryTime(link, "to"));
+        Assert.InRange(to, from.AddMinutes(10), from.AddMinutes(20)); // a quarter of the hour, give or take the plot's edges
+        Assert.True(Number(totalBefore!) > Number((await TrafficTotal(page).TextContentAsync())!), "fewer requests in the zoomed range");
+        Assert.True(topBefore > Number((await RowsAsync(page.Locator("table.top-ips")))[0][1]), "the busiest address has fewer requests in the zoomed range");
+        Assert.Equal("hoge", QueryValue(page.Url, "host"));
+    }
+
+    [Fact]
+    public async Task Clicking_a_memory_event_centres_the_range_on_it_and_keeps_it_in_view()
+    {
+        await using var context = await dashboard.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var link = dashboard.App.DemoLink.ToString();
+        await page.GotoAsync(link);
+        await WaitForOverviewAsync(page);
+
+        var firstKill = page.Locator(".events tbody tr.kill").First;
+        Assert.Equal("08-17 12:31:33", await firstKill.Locator("td").First.TextContentAsync());
+        await firstKill.ClickAsync();
+        await page.WaitForURLAsync(url => url != link);
+
+        var (from, to) = (QueryTime(page.Url, "from"), QueryTime(page.Url, "to"));
+        Assert.Equal(TimeSpan.FromHours(1), to - from);
+        Assert.Equal(FirstKill, from + (to - from) / 2);
+        // The page has read the new range: the toolbar's From field shows it, in the host's zone.
+        await Assertions.Expect(page.Locator(".toolbar input[type=datetime-local]").First).ToHaveValueAsync("2015-08-17T12:01");
+        await Assertions.Expect(page.Locator(".events tbody tr.kill").First.Locator("td").First).ToHaveTextAsync("08-17 12:31:33");
+        Assert.Equal(10, await KillMarkers(TrafficChart(page)).CountAsync());
+    }
+}
