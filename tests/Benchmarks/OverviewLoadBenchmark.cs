@@ -52,7 +52,7 @@ internal static class OverviewLoadBenchmark
         var watch = Stopwatch.StartNew();
         await page.GotoAsync(url);
         await page.WaitForSelectorAsync(Drawn, new() { Timeout = 60_000 });
-        await page.WaitForSelectorAsync("table tbody tr td a", new() { Timeout = 60_000 });
+        await page.WaitForSelectorAsync("table.top-ips tbody tr td a", new() { Timeout = 60_000 });
         return watch.Elapsed.TotalMilliseconds;
     }
 

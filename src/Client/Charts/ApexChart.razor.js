@@ -91,10 +91,14 @@ function toYAxis(options) {
   };
 }
 
-function toAnnotations(annotations, onClick) {
+// A label runs rightwards from its line, except in the last fifth of the range, where it would be cut
+// off at the plot's edge: there it runs leftwards.
+function toAnnotations(annotations, onClick, range) {
+  const rightEdge = range.xMax - (range.xMax - range.xMin) / 5;
   return {
     xaxis: annotations.map((a, index) => {
       const color = safeColor(a.color) ?? (a.strong ? '#d62728' : '#8c8c8c');
+      const across = a.labelRow != null;
       return {
         x: a.x,
         borderColor: color,
@@ -103,10 +107,10 @@ function toAnnotations(annotations, onClick) {
         opacity: a.strong ? 1 : 0.6,
         label: {
           text: a.label,
-          orientation: a.labelRow == null ? 'vertical' : 'horizontal',
+          orientation: across ? 'horizontal' : 'vertical',
           position: 'top',
-          textAnchor: a.labelRow == null ? 'middle' : 'start',
-          offsetY: a.labelRow == null ? 0 : a.labelRow * 15,
+          textAnchor: !across ? 'middle' : a.x > rightEdge ? 'end' : 'start',
+          offsetY: across ? a.labelRow * 15 : 0,
           borderColor: color,
           style: {
             color: a.strong ? '#fff' : color,
@@ -121,6 +125,17 @@ function toAnnotations(annotations, onClick) {
   };
 }
 
+// ApexCharts draws each marker's line, then its label, marker after marker: in a burst of kills every
+// later line crosses the earlier labels. Moving the labels (boxes and texts) after all the lines keeps
+// every label readable; their click handlers move with them.
+function raiseAnnotationLabels(element) {
+  for (const group of element.querySelectorAll('.apexcharts-xaxis-annotations')) {
+    for (const label of [...group.querySelectorAll(':scope > rect, :scope > text')]) {
+      group.appendChild(label);
+    }
+  }
+}
+
 function toConfig(options, callbacks) {
   const kind = options.kind.toLowerCase();
   return {
@@ -133,6 +148,8 @@ function toConfig(options, callbacks) {
       toolbar: { show: false },
       zoom: { enabled: true, type: 'x', autoScaleYaxis: false },
       events: {
+        mounted: chart => raiseAnnotationLabels(chart.el),
+        updated: chart => raiseAnnotationLabels(chart.el),
         zoomed: (chart, { xaxis }) => {
           if (!Number.isFinite(xaxis?.min) || !Number.isFinite(xaxis?.max)) {
             return;
@@ -158,7 +175,7 @@ function toConfig(options, callbacks) {
       tooltip: { enabled: false },
     },
     yaxis: toYAxis(options),
-    annotations: toAnnotations(options.annotations, callbacks.annotationClicked),
+    annotations: toAnnotations(options.annotations, callbacks.annotationClicked, options),
     tooltip: {
       shared: true,
       intersect: false, // bar charts default to true, which ApexCharts refuses beside shared
@@ -205,7 +222,7 @@ export async function create(element, options, dotNet) {
         partial.xaxis = toXRange(next);
       }
       if (changes.annotations) {
-        partial.annotations = toAnnotations(next.annotations, callbacks.annotationClicked);
+        partial.annotations = toAnnotations(next.annotations, callbacks.annotationClicked, next);
       }
       if (changes.series) {
         partial.series = toSeries(next.series);
