@@ -113,8 +113,10 @@ internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate,
 {
     public delegate Task BatchWork(IngestSession session, Stream body, BodyKind kind, CancellationToken ct);
 
-    public async Task<IResult> RunAsync(HttpContext context, IngestHost host, string stream, BatchWork work)
+    /// <param name="answer">The success answer (default 200 with the result; Loki's push answers 204).</param>
+    public async Task<IResult> RunAsync(HttpContext context, IngestHost host, string stream, BatchWork work, Func<IngestResult, IResult>? answer = null)
     {
+        answer ??= result => TypedResults.Ok(result);
         var request = context.Request;
         var limits = options.Value;
         if (!BodyDecoding.TryGetKind(request.ContentType, out var kind))
@@ -147,7 +149,7 @@ internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate,
             var (session, replay) = await IngestSession.BeginAsync(dataSource, host, stream, key, ct);
             if (replay is not null)
             {
-                return TypedResults.Ok(replay);
+                return answer(replay);
             }
             await using (session)
             {
@@ -157,7 +159,7 @@ internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate,
                 {
                     maintenance.NoteRowsWritten(rowTimes.Oldest, rowTimes.Newest);
                 }
-                return TypedResults.Ok(result);
+                return answer(result);
             }
         }
         catch (UnacceptableBodyException e)

@@ -1,7 +1,12 @@
 namespace Dashboard.Server.Ingest;
 
 /// <summary>The 200 answer to an ingest request.</summary>
-public sealed record IngestResult(int Accepted, int Rejected, IReadOnlyList<IngestError> Errors);
+public sealed record IngestResult(int Accepted, int Rejected, IReadOnlyList<IngestError> Errors)
+{
+    /// <summary>Records that were read but are not for this product (collectd's other plugins); absent when 0.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public int Ignored { get; init; }
+}
 
 /// <summary>Why line <paramref name="Line"/> (1-based) was rejected.</summary>
 public sealed record IngestError(int Line, string Reason);

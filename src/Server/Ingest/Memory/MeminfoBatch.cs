@@ -25,13 +25,19 @@ internal sealed class MeminfoBatch(IngestSession session, DateTime receivedAtUtc
             throw new UnacceptableBodyException(StatusCodes.Status413PayloadTooLarge, $"a meminfo text is larger than {MaxTextBytes} bytes");
         }
         var text = new UTF8Encoding(false, false).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        AddText(1, text, sampleTimeUtc);
+    }
+
+    /// <summary>A /proc/meminfo text that arrived inside another envelope (the lines of a Loki stream).</summary>
+    public void AddText(int number, string text, DateTime sampleTimeUtc)
+    {
         if (MeminfoParser.TryParse(text, sampleTimeUtc, out var sample, out var error))
         {
             Add(sample);
         }
         else
         {
-            session.Reject(1, error, text);
+            session.Reject(number, error, SafeText.Clean(text));
         }
     }
 
@@ -50,7 +56,7 @@ internal sealed class MeminfoBatch(IngestSession session, DateTime receivedAtUtc
     public void OnBadRecord(int number, string reason, ReadOnlySpan<byte> raw) =>
         session.Reject(number, reason, Encoding.UTF8.GetString(raw));
 
-    private void Add(MemorySample sample)
+    public void Add(MemorySample sample)
     {
         _samples.Add(sample);
         session.Accept();
