@@ -30,6 +30,8 @@ public static class IngestApi
         group.MapPost("/access", IngestAccessAsync);
         group.MapPost("/syslog", IngestSyslogAsync);
         group.MapPost("/meminfo", IngestMeminfoAsync);
+        group.MapPost("/collectd", IngestCollectdAsync);
+        group.MapPost("/vmstat", IngestVmstatAsync);
         return group;
     }
 
@@ -94,6 +96,58 @@ public static class IngestApi
                     break;
             }
             await batch.FinishAsync(ct);
+        });
+    }
+
+    /// <summary>collectd's write_http with Format "JSON": the memory and swap plugins' values (see <see cref="CollectdBatch"/>).</summary>
+    private static Task<IResult> IngestCollectdAsync(HttpContext context, IngestRunner runner, TimeProvider clock)
+    {
+        var host = IngestRequest.Host(context.User);
+        if (BodyDecoding.TryGetKind(context.Request.ContentType, out var sent) && sent == BodyKind.Text)
+        {
+            // write_http's default Format "Command" sends PUTVAL lines as text/plain.
+            return Task.FromResult<IResult>(Problem(StatusCodes.Status415UnsupportedMediaType, "send collectd's JSON: Format \"JSON\" in write_http's Node block"));
+        }
+        var receivedAt = clock.GetUtcNow().UtcDateTime;
+        return runner.RunAsync(context, host, "collectd", async (session, body, kind, ct) =>
+        {
+            var collectd = new CollectdBatch(session, new MeminfoBatch(session, receivedAt));
+            if (kind == BodyKind.Ndjson)
+            {
+                await JsonBodyReader.ReadNdjsonAsync(body, collectd, null, ct);
+            }
+            else
+            {
+                await JsonBodyReader.ReadJsonAsync(body, collectd, null, ct);
+            }
+            await collectd.FinishAsync(ct);
+        });
+    }
+
+    /// <summary>A /proc/vmstat text: its oom_kill counter's increase becomes kills (see <see cref="VmstatCounter"/>).</summary>
+    private static Task<IResult> IngestVmstatAsync(HttpContext context, IngestRunner runner, TimeProvider clock)
+    {
+        var host = IngestRequest.Host(context.User);
+        if (!IngestRequest.TryGetSampleTime(context.Request, clock.GetUtcNow().UtcDateTime, out var sampleTime, out var error))
+        {
+            return Task.FromResult<IResult>(Problem(StatusCodes.Status400BadRequest, error!));
+        }
+        if (BodyDecoding.TryGetKind(context.Request.ContentType, out var sent) && sent != BodyKind.Text)
+        {
+            return Task.FromResult<IResult>(Problem(StatusCodes.Status415UnsupportedMediaType, "send the /proc/vmstat text as text/plain"));
+        }
+        return runner.RunAsync(context, host, "vmstat", async (session, body, _, ct) =>
+        {
+            var text = await MeminfoBatch.ReadSmallTextAsync(body, "a vmstat text", ct);
+            if (VmstatCounter.TryParse(text, out var counter, out var parseError))
+            {
+                await VmstatCounter.RecordAsync(session, sampleTime, counter, ct);
+                session.Accept();
+            }
+            else
+            {
+                session.Reject(1, parseError, SafeText.Clean(text));
+            }
         });
     }
 

@@ -12,4 +12,14 @@ public sealed record IngestResult(int Accepted, int Rejected, IReadOnlyList<Inge
 public sealed record IngestError(int Line, string Reason);
 
 /// <summary>The host an ingest token belongs to, with the defaults its batches are read with.</summary>
-public sealed record IngestHost(int Id, string Name, string TimeZone, string LogFormat);
+public sealed record IngestHost(int Id, string Name, string TimeZone, string LogFormat)
+{
+    /// <summary>
+    /// Whether a host name a shipper put in its records (a Loki label, collectd's host) is this host: the
+    /// same name in any case, its fully qualified form (<c>web1.example.com</c> for <c>web1</c>), or its first label.
+    /// </summary>
+    public bool IsNamed(string value) =>
+        value.Equals(Name, StringComparison.OrdinalIgnoreCase)
+        || (value.Length > Name.Length && value[Name.Length] == '.' && value.StartsWith(Name, StringComparison.OrdinalIgnoreCase))
+        || (Name.Length > value.Length && value.Length > 0 && Name[value.Length] == '.' && Name.StartsWith(value, StringComparison.OrdinalIgnoreCase));
+}

@@ -41,7 +41,7 @@ internal static class LokiLabels
         zone = hostZone;
         foreach (var name in HostLabels)
         {
-            if (labels.TryGetValue(name, out var value) && !NamesHost(value, host.Name))
+            if (labels.TryGetValue(name, out var value) && !host.IsNamed(value))
             {
                 rejection = $"the stream's {name} label names another host than this token's ('{host.Name}')";
                 return false;
@@ -96,9 +96,4 @@ internal static class LokiLabels
         }
         return null;
     }
-
-    private static bool NamesHost(string value, string hostName) =>
-        value.Equals(hostName, StringComparison.OrdinalIgnoreCase)
-        || (value.Length > hostName.Length && value[hostName.Length] == '.' && value.StartsWith(hostName, StringComparison.OrdinalIgnoreCase))
-        || (hostName.Length > value.Length && value.Length > 0 && hostName[value.Length] == '.' && hostName.StartsWith(value, StringComparison.OrdinalIgnoreCase));
 }
