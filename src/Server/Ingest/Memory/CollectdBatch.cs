@@ -15,8 +15,9 @@ namespace Dashboard.Server.Ingest.Memory;
 /// reading the same time). MemTotal is the sum of its type instances (used, buffered, cached, free,
 /// slab_recl, slab_unrecl), without <c>available</c>; MemAvailable is <c>available</c> where collectd
 /// reports it, else free + cached + buffered + slab_recl (capped at MemTotal); MemFree is free, Cached is cached.
-/// A reading without used and free is incomplete and rejected (write_http cut it across two requests:
-/// a larger BufferSize avoids that).</item>
+/// On Linux the plugin always sends those six (zero where the kernel lacks one): a reading without all of
+/// them was cut across two requests by write_http (its flush timer or a full buffer) and is rejected, so
+/// that no sample is stored with a total short of its missing parts.</item>
 /// <item>The swap plugin reads at its own time: its value lists (used, free, cached; per device summed)
 /// join the memory sample of the same host nearest in time within one interval, in this request or
 /// else one already stored without swap figures; with none, they are rejected. SwapTotal is
@@ -27,6 +28,9 @@ namespace Dashboard.Server.Ingest.Memory;
 /// </remarks>
 internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples) : IRecordSink
 {
+    /// <summary>What the Linux memory plugin sends in every reading.</summary>
+    private static readonly string[] LinuxMemoryInstances = ["used", "buffered", "cached", "free", "slab_unrecl", "slab_recl"];
+
     private readonly Dictionary<(string Host, double Time), Reading> _memory = [];
     private readonly Dictionary<(string Host, double Time), Reading> _swap = [];
 
@@ -136,11 +140,11 @@ internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples)
         foreach (var ((host, time), reading) in _memory)
         {
             var b = reading.Bytes;
-            if (!b.ContainsKey("used") || !b.ContainsKey("free"))
+            if (!LinuxMemoryInstances.All(b.ContainsKey))
             {
                 foreach (var (number, raw) in reading.Records)
                 {
-                    session.Reject(number, "the memory plugin's reading is incomplete (no used or free value): raise write_http's BufferSize", raw);
+                    session.Reject(number, "the memory plugin's reading is incomplete (write_http cut it across two requests; a larger BufferSize makes that rarer)", raw);
                 }
                 continue;
             }
