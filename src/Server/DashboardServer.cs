@@ -2,6 +2,7 @@ using Dashboard.Server.Components;
 using Dashboard.Server.Data;
 using Dashboard.Server.Hosts;
 using Dashboard.Server.Ingest;
+using Dashboard.Server.Ingest.Loki;
 using Dashboard.Server.Stats;
 
 namespace Dashboard.Server;
@@ -31,6 +32,7 @@ internal static class DashboardServer
         app.MapStaticAssets();
         app.MapHealthChecks("/healthz");
         app.MapIngestApi();
+        app.MapLokiPushApi();
         app.MapStatsApi();
         app.MapSessionApi();
         app.MapAdminApi();

@@ -20,6 +20,7 @@ public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbConte
     public DbSet<RejectedLine> RejectedLines => Set<RejectedLine>();
     public DbSet<IngestBatch> IngestBatches => Set<IngestBatch>();
     public DbSet<OperatorRow> Operators => Set<OperatorRow>();
+    public DbSet<OomKillCounter> OomKillCounters => Set<OomKillCounter>();
 
     /// <summary>The keys that protect session cookies: kept here, so sessions survive restarts and new containers.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -136,3 +136,14 @@ public sealed class IngestBatch
     public DateTime CreatedAt { get; set; }
     public string? Response { get; set; }
 }
+
+/// <summary>
+/// The last <c>oom_kill</c> counter of /proc/vmstat a host sent, so the next sample's increase can be
+/// turned into kills (see Ingest/Memory/VmstatCounter).
+/// </summary>
+public sealed class OomKillCounter
+{
+    public int HostId { get; set; }
+    public DateTime Time { get; set; }
+    public long OomKill { get; set; }
+}

@@ -8,7 +8,11 @@ using Microsoft.Extensions.Options;
 
 namespace Dashboard.Server.Hosts;
 
-/// <summary>Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against the stored token hashes.</summary>
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against the stored token hashes; also HTTP Basic
+/// with the token as the password (the user name is ignored), because some shippers (Fluent Bit's and
+/// Promtail's Loki clients, collectd's write_http) offer only basic auth.
+/// </summary>
 internal sealed class ApiTokenAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, DashboardDb db)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -19,12 +23,20 @@ internal sealed class ApiTokenAuthentication(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        string? token;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            token = header["Bearer ".Length..].Trim();
+        }
+        else if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            token = BasicPassword(header["Basic ".Length..].Trim());
+        }
+        else
         {
             return AuthenticateResult.NoResult();
         }
-        var token = header["Bearer ".Length..].Trim();
-        if (token.Length is 0 or > MaxTokenLength)
+        if (token is null || token.Length is 0 or > MaxTokenLength)
         {
             return AuthenticateResult.Fail("malformed token");
         }
@@ -46,6 +58,23 @@ internal sealed class ApiTokenAuthentication(
             claims.Add(new(DashboardClaims.HostLogFormat, host.LogFormat));
         }
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+    }
+
+    // base64("user:password"); the password is the token. Null when the credentials do not decode.
+    private static string? BasicPassword(string credentials)
+    {
+        if (credentials.Length > 4 * MaxTokenLength)
+        {
+            return null;
+        }
+        var bytes = new byte[credentials.Length];
+        if (!Convert.TryFromBase64String(credentials, bytes, out var length))
+        {
+            return null;
+        }
+        var text = System.Text.Encoding.UTF8.GetString(bytes, 0, length);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? null : text[(colon + 1)..].Trim();
     }
 }
 

@@ -30,6 +30,8 @@ public static class IngestApi
         group.MapPost("/access", IngestAccessAsync);
         group.MapPost("/syslog", IngestSyslogAsync);
         group.MapPost("/meminfo", IngestMeminfoAsync);
+        group.MapPost("/collectd", IngestCollectdAsync);
+        group.MapPost("/vmstat", IngestVmstatAsync);
         return group;
     }
 
@@ -97,6 +99,58 @@ public static class IngestApi
         });
     }
 
+    /// <summary>collectd's write_http with Format "JSON": the memory and swap plugins' values (see <see cref="CollectdBatch"/>).</summary>
+    private static Task<IResult> IngestCollectdAsync(HttpContext context, IngestRunner runner, TimeProvider clock)
+    {
+        var host = IngestRequest.Host(context.User);
+        if (BodyDecoding.TryGetKind(context.Request.ContentType, out var sent) && sent == BodyKind.Text)
+        {
+            // write_http's default Format "Command" sends PUTVAL lines as text/plain.
+            return Task.FromResult<IResult>(Problem(StatusCodes.Status415UnsupportedMediaType, "send collectd's JSON: Format \"JSON\" in write_http's Node block"));
+        }
+        var receivedAt = clock.GetUtcNow().UtcDateTime;
+        return runner.RunAsync(context, host, "collectd", async (session, body, kind, ct) =>
+        {
+            var collectd = new CollectdBatch(session, new MeminfoBatch(session, receivedAt));
+            if (kind == BodyKind.Ndjson)
+            {
+                await JsonBodyReader.ReadNdjsonAsync(body, collectd, null, ct);
+            }
+            else
+            {
+                await JsonBodyReader.ReadJsonAsync(body, collectd, null, ct);
+            }
+            await collectd.FinishAsync(ct);
+        });
+    }
+
+    /// <summary>A /proc/vmstat text: its oom_kill counter's increase becomes kills (see <see cref="VmstatCounter"/>).</summary>
+    private static Task<IResult> IngestVmstatAsync(HttpContext context, IngestRunner runner, TimeProvider clock)
+    {
+        var host = IngestRequest.Host(context.User);
+        if (!IngestRequest.TryGetSampleTime(context.Request, clock.GetUtcNow().UtcDateTime, out var sampleTime, out var error))
+        {
+            return Task.FromResult<IResult>(Problem(StatusCodes.Status400BadRequest, error!));
+        }
+        if (BodyDecoding.TryGetKind(context.Request.ContentType, out var sent) && sent != BodyKind.Text)
+        {
+            return Task.FromResult<IResult>(Problem(StatusCodes.Status415UnsupportedMediaType, "send the /proc/vmstat text as text/plain"));
+        }
+        return runner.RunAsync(context, host, "vmstat", async (session, body, _, ct) =>
+        {
+            var text = await MeminfoBatch.ReadSmallTextAsync(body, "a vmstat text", ct);
+            if (VmstatCounter.TryParse(text, out var counter, out var parseError))
+            {
+                await VmstatCounter.RecordAsync(session, sampleTime, counter, ct);
+                session.Accept();
+            }
+            else
+            {
+                session.Reject(1, parseError, SafeText.Clean(text));
+            }
+        });
+    }
+
     private static Task ReadLinesOrRecordsAsync(
         Stream body, BodyKind kind, IByteLineSink lines, IRecordSink records, IBatchCheckpoint checkpoint, CancellationToken ct) => kind switch
     {
@@ -113,8 +167,10 @@ internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate,
 {
     public delegate Task BatchWork(IngestSession session, Stream body, BodyKind kind, CancellationToken ct);
 
-    public async Task<IResult> RunAsync(HttpContext context, IngestHost host, string stream, BatchWork work)
+    /// <param name="answer">The success answer (default 200 with the result; Loki's push answers 204).</param>
+    public async Task<IResult> RunAsync(HttpContext context, IngestHost host, string stream, BatchWork work, Func<IngestResult, IResult>? answer = null)
     {
+        answer ??= result => TypedResults.Ok(result);
         var request = context.Request;
         var limits = options.Value;
         if (!BodyDecoding.TryGetKind(request.ContentType, out var kind))
@@ -147,7 +203,7 @@ internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate,
             var (session, replay) = await IngestSession.BeginAsync(dataSource, host, stream, key, ct);
             if (replay is not null)
             {
-                return TypedResults.Ok(replay);
+                return answer(replay);
             }
             await using (session)
             {
@@ -157,7 +213,7 @@ internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate,
                 {
                     maintenance.NoteRowsWritten(rowTimes.Oldest, rowTimes.Newest);
                 }
-                return TypedResults.Ok(result);
+                return answer(result);
             }
         }
         catch (UnacceptableBodyException e)

@@ -99,6 +99,11 @@ internal sealed class IngestSession : IAsyncDisposable
 
     public void Accept() => Accepted++;
 
+    public int Ignored { get; private set; }
+
+    /// <summary>Counts a record that is valid but not for this product: neither stored nor rejected.</summary>
+    public void Ignore() => Ignored++;
+
     /// <summary>Counts an accepted row of a day-partitioned table, noting its time.</summary>
     public void Accept(DateTime rowTimeUtc)
     {
@@ -122,7 +127,7 @@ internal sealed class IngestSession : IAsyncDisposable
 
     public async Task<IngestResult> CommitAsync(CancellationToken ct)
     {
-        var result = new IngestResult(Accepted, Rejected, _reportedErrors);
+        var result = new IngestResult(Accepted, Rejected, _reportedErrors) { Ignored = Ignored };
         await StoreRejectedAsync(ct);
         await using (var seen = new NpgsqlCommand("UPDATE hosts SET last_seen_at = now() WHERE id = $1", _connection) { Parameters = { new() { Value = Host.Id } } })
         {

@@ -48,3 +48,14 @@ internal sealed class IngestBatchConfiguration : IEntityTypeConfiguration<Ingest
         builder.HasOne<HostRow>().WithMany().HasForeignKey(b => b.HostId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class OomKillCounterConfiguration : IEntityTypeConfiguration<OomKillCounter>
+{
+    public void Configure(EntityTypeBuilder<OomKillCounter> builder)
+    {
+        builder.ToTable("oom_kill_counters");
+        // One row per host: only the last sample matters.
+        builder.HasKey(c => c.HostId);
+        builder.HasOne<HostRow>().WithMany().HasForeignKey(c => c.HostId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -415,6 +415,26 @@ namespace Dashboard.Server.Data.Migrations
                     b.ToTable("memory_samples", (string)null);
                 });
 
+            modelBuilder.Entity("Dashboard.Server.Data.OomKillCounter", b =>
+                {
+                    b.Property<int>("HostId")
+                        .HasColumnType("integer")
+                        .HasColumnName("host_id");
+
+                    b.Property<long>("OomKill")
+                        .HasColumnType("bigint")
+                        .HasColumnName("oom_kill");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("time");
+
+                    b.HasKey("HostId")
+                        .HasName("pk_oom_kill_counters");
+
+                    b.ToTable("oom_kill_counters", (string)null);
+                });
+
             modelBuilder.Entity("Dashboard.Server.Data.OperatorRow", b =>
                 {
                     b.Property<int>("Id")
@@ -560,6 +580,16 @@ namespace Dashboard.Server.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_memory_samples_hosts_host_id");
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.OomKillCounter", b =>
+                {
+                    b.HasOne("Dashboard.Server.Data.HostRow", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_oom_kill_counters_hosts_host_id");
                 });
 
             modelBuilder.Entity("Dashboard.Server.Data.RejectedLine", b =>

@@ -61,7 +61,8 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IBatchCheckpoint
     public void OnBadRecord(int number, string reason, ReadOnlySpan<byte> raw) =>
         _session.Reject(number, reason, SafeText.Decode(raw, _decoded));
 
-    private void AddLine(int number, ReadOnlySpan<char> line)
+    /// <summary>One access-log line, already decoded (a Loki entry's line).</summary>
+    public void AddLine(int number, ReadOnlySpan<char> line)
     {
         if (!_parser.TryParse(line, out var entry, out var error))
         {

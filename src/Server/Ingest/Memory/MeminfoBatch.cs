@@ -16,22 +16,36 @@ internal sealed class MeminfoBatch(IngestSession session, DateTime receivedAtUtc
 
     private readonly List<MemorySample> _samples = [];
 
-    public async Task ReadTextAsync(Stream body, DateTime sampleTimeUtc, CancellationToken ct)
+    public async Task ReadTextAsync(Stream body, DateTime sampleTimeUtc, CancellationToken ct) =>
+        AddText(1, await ReadSmallTextAsync(body, "a meminfo text", ct), sampleTimeUtc);
+
+    /// <summary>A /proc text of a few kB, whole: past <see cref="MaxTextBytes"/> it is not one (413).</summary>
+    public static async Task<string> ReadSmallTextAsync(Stream body, string what, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
-        await body.CopyToAsync(buffer, ct);
-        if (buffer.Length > MaxTextBytes)
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
         {
-            throw new UnacceptableBodyException(StatusCodes.Status413PayloadTooLarge, $"a meminfo text is larger than {MaxTextBytes} bytes");
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxTextBytes)
+            {
+                throw new UnacceptableBodyException(StatusCodes.Status413PayloadTooLarge, $"{what} is larger than {MaxTextBytes} bytes");
+            }
         }
-        var text = new UTF8Encoding(false, false).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return new UTF8Encoding(false, false).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>A /proc/meminfo text that arrived inside another envelope (the lines of a Loki stream).</summary>
+    public void AddText(int number, string text, DateTime sampleTimeUtc)
+    {
         if (MeminfoParser.TryParse(text, sampleTimeUtc, out var sample, out var error))
         {
             Add(sample);
         }
         else
         {
-            session.Reject(1, error, text);
+            session.Reject(number, error, SafeText.Clean(text));
         }
     }
 
@@ -50,11 +64,14 @@ internal sealed class MeminfoBatch(IngestSession session, DateTime receivedAtUtc
     public void OnBadRecord(int number, string reason, ReadOnlySpan<byte> raw) =>
         session.Reject(number, reason, Encoding.UTF8.GetString(raw));
 
-    private void Add(MemorySample sample)
+    public void Add(MemorySample sample)
     {
-        _samples.Add(sample);
+        Store(sample);
         session.Accept();
     }
+
+    /// <summary>Stores a sample without counting it: the caller counts the records it was made of.</summary>
+    public void Store(MemorySample sample) => _samples.Add(sample);
 
     // A resent sample (same host and time) is the same sample.
     private const string InsertSql = """

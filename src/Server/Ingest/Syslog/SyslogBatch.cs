@@ -19,7 +19,6 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IBatchCheckpoint
     private const long MaxRejectedCharsInMemory = 8 * 1024 * 1024;
 
     private BinaryCopyWriter _copy;
-    private readonly SyslogDefaults _defaults;
     private readonly MemoryEventDetector _detector = new();
     private readonly char[] _decoded = ArrayPool<char>.Shared.Rent(SafeText.MaxCharCount(LineReader.MaxLineBytes));
 
@@ -27,8 +26,11 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IBatchCheckpoint
     {
         _session = session;
         _copy = copy;
-        _defaults = defaults;
+        Defaults = defaults;
     }
+
+    /// <summary>What the next RFC 3164 lines are read with (a Loki push sets it per entry: zone label, ship time).</summary>
+    public SyslogDefaults Defaults { get; set; }
 
     public static async Task<SyslogBatch> StartAsync(IngestSession session, SyslogDefaults defaults, CancellationToken ct) =>
         new(session, await BinaryCopyWriter.BeginAsync(session.Connection, CopySql, ct), defaults);
@@ -71,9 +73,10 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IBatchCheckpoint
         }
     }
 
-    private void AddLine(int number, ReadOnlySpan<char> line)
+    /// <summary>One syslog line, already decoded (a Loki entry's line).</summary>
+    public void AddLine(int number, ReadOnlySpan<char> line)
     {
-        if (SyslogLineParser.TryParse(line, _defaults, out var message, out var error))
+        if (SyslogLineParser.TryParse(line, Defaults, out var message, out var error))
         {
             Write(number, message);
         }

@@ -1,0 +1,47 @@
+using System.Net.Http.Headers;
+using Dashboard.Server.Hosts;
+using Dashboard.Server.Ingest.Apache;
+
+namespace Dashboard.Server.Ingest.Loki;
+
+/// <summary>
+/// POST /loki/api/v1/push: Loki's push API in its JSON form, so that Vector's loki sink and Fluent Bit's
+/// loki output ship here unchanged. Success is Loki's 204 with no body, also when some entries were
+/// rejected (they are stored in rejected_lines with the reason); failures are the native endpoints' 4xx/503.
+/// </summary>
+public static class LokiPushApi
+{
+    public const string Path = "/loki/api/v1/push";
+
+    public static RouteHandlerBuilder MapLokiPushApi(this IEndpointRouteBuilder routes) =>
+        routes.MapPost(Path, PushAsync).RequireAuthorization(Policies.Ingest).DisableAntiforgery();
+
+    private static Task<IResult> PushAsync(HttpContext context, IngestRunner runner, TimeProvider clock)
+    {
+        var host = IngestRequest.Host(context.User);
+        if (!IsJson(context.Request.ContentType))
+        {
+            // Loki's default body is snappy-compressed protobuf (and no Content-Type means that too).
+            return Task.FromResult<IResult>(IngestApi.Problem(StatusCodes.Status415UnsupportedMediaType,
+                "only Loki's JSON push body is read here: configure the client to send Content-Type application/json "
+                + "(Vector's loki sink: compression = \"gzip\" or \"none\"; Fluent Bit's loki output always does)"));
+        }
+        var formatText = context.Request.Headers["X-Log-Format"].ToString();
+        if (!LogFormat.TryCompile(formatText.Length > 0 ? formatText : host.LogFormat, out var format, out var error))
+        {
+            return Task.FromResult<IResult>(IngestApi.Problem(StatusCodes.Status400BadRequest, formatText.Length > 0 ? $"X-Log-Format: {error}" : $"host log format: {error}"));
+        }
+        if (!IngestRequest.TryGetTimeZone(context.Request, host, out var zone, out error))
+        {
+            return Task.FromResult<IResult>(IngestApi.Problem(StatusCodes.Status400BadRequest, error!));
+        }
+        var receivedAt = clock.GetUtcNow();
+        return runner.RunAsync(context, host, "loki",
+            (session, body, _, ct) => LokiPush.IngestAsync(session, body, format, zone, receivedAt, ct),
+            _ => TypedResults.NoContent());
+    }
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && string.Equals(media.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
+}

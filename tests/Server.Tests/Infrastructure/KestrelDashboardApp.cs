@@ -1,0 +1,16 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Server.Tests.Infrastructure;
+
+/// <summary>The test server on a real loopback socket, for shippers that run as processes (syslog-ng, collectd).</summary>
+public sealed class KestrelDashboardApp : DashboardApp
+{
+    public KestrelDashboardApp() => UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+
+    /// <summary>http://127.0.0.1:PORT, no trailing slash.</summary>
+    public string Url => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+        .Single().TrimEnd('/');
+}
