@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Dashboard.Server.Tests.Infrastructure;
+using Dashboard.Shared;
+using Npgsql;
+
+namespace Dashboard.Ship.Tests.Infrastructure;
+
+/// <summary>
+/// The real server executable with its embedded PostgreSQL in a temp folder, on a fixed loopback port
+/// so that it can be stopped and started again where the shipper expects it. Shared by every test of
+/// the collection; each test ships as a host of its own.
+/// </summary>
+public sealed class DashboardServer : IAsyncLifetime, IDisposable
+{
+    private const string AdminPassword = "ship tests operator password";
+    private readonly TempFolder _data = new();
+    private ServerProcess? _process;
+    private HttpClient? _operator;
+    private int _hosts;
+
+    public int Port { get; } = FreeLoopbackPort();
+
+    public Uri Url => new($"http://127.0.0.1:{Port}");
+
+    public string DataPath => _data.Path;
+
+    /// <summary>The dashboard database, through the embedded cluster's unix socket.</summary>
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync() => await StartAsync();
+
+    public async Task StartAsync()
+    {
+        if (_process is not null)
+        {
+            return;
+        }
+        // Kestrel endpoints from configuration win over the --urls 127.0.0.1:0 that ServerProcess adds.
+        _process = await ServerProcess.StartServerAsync(
+            _data.Path, $"--Kestrel:Endpoints:Http:Url={Url}", $"--DASHBOARD_ADMIN_PASSWORD={AdminPassword}");
+        if (_process.BaseAddress?.Port != Port)
+        {
+            throw new InvalidOperationException($"the server listens on {_process.BaseAddress}, not on port {Port}");
+        }
+        ConnectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = await SocketFolderAsync(),
+            Port = 5432,
+            Username = "dashboard",
+            Database = "dashboard",
+            Pooling = false,
+        }.ConnectionString;
+    }
+
+    /// <summary>Stops the server and its database (SIGTERM, as systemd would): the port refuses connections.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+        await _process.StopAsync();
+        await _process.DisposeAsync();
+        _process = null;
+        _operator?.Dispose();
+        _operator = null;
+    }
+
+    /// <summary>A new host with its ingest token; names are unique within the run.</summary>
+    public async Task<HostToken> AddHostAsync(string timeZone = "UTC")
+    {
+        var name = $"ship-{Interlocked.Increment(ref _hosts)}";
+        var client = await OperatorAsync();
+        var response = await client.PostAsJsonAsync(new Uri("/api/v1/admin/hosts", UriKind.Relative), new HostRequest(name, timeZone, null));
+        response.EnsureSuccessStatusCode();
+        var issued = (await response.Content.ReadFromJsonAsync<IssuedToken>())!;
+        return new HostToken(name, issued.Id, issued.Token);
+    }
+
+    public async Task RevokeTokenAsync(int id)
+    {
+        var client = await OperatorAsync();
+        var response = await client.DeleteAsync(new Uri($"/api/v1/admin/tokens/{id}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    /// <summary>
+    /// Makes the dashboard database refuse connections (and drops the server's), so that ingest answers
+    /// 503 + Retry-After as it does when PostgreSQL is down; or lets it accept them again.
+    /// </summary>
+    public async Task SetDatabaseAvailableAsync(bool available)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres" }.ConnectionString;
+        await Sql.ExecuteAsync(admin, $"ALTER DATABASE dashboard ALLOW_CONNECTIONS {(available ? "true" : "false")}");
+        if (!available)
+        {
+            await Sql.ExecuteAsync(admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'dashboard'");
+        }
+    }
+
+    public Task<long> CountAsync(string sql, string host) => Sql.CountAsync(ConnectionString, sql, host);
+
+    public Task<long> AccessLinesAsync(string host) =>
+        CountAsync("SELECT count(*) FROM access_log a JOIN hosts h ON h.id = a.host_id WHERE h.name = $1", host);
+
+    /// <summary>Paths stored more than once: a repeated line.</summary>
+    public async Task<List<string>> RepeatedPathsAsync(string host) =>
+        [.. (await Sql.RowsAsync(ConnectionString,
+            "SELECT a.path FROM access_log a JOIN hosts h ON h.id = a.host_id WHERE h.name = $1 GROUP BY a.path HAVING count(*) > 1",
+            host)).Select(row => (string)row[0]!)];
+
+    public Task<long> RejectedLinesAsync(string host) =>
+        CountAsync("SELECT count(*) FROM rejected_lines r JOIN hosts h ON h.id = r.host_id WHERE h.name = $1", host);
+
+    public Task DisposeAsync() => StopAsync();
+
+    public void Dispose()
+    {
+        _operator?.Dispose();
+        _data.Dispose();
+    }
+
+    private async Task<HttpClient> OperatorAsync()
+    {
+        if (_operator is not null)
+        {
+            return _operator;
+        }
+        var client = new HttpClient { BaseAddress = Url };
+        client.DefaultRequestHeaders.Add("X-Dashboard-Request", "1");
+        var response = await client.PostAsJsonAsync(new Uri("/api/v1/session", UriKind.Relative), new LoginRequest("admin", AdminPassword));
+        response.EnsureSuccessStatusCode();
+        return _operator = client;
+    }
+
+    // postmaster.pid: pid, data folder, start time, port, socket folder, ...
+    private async Task<string> SocketFolderAsync()
+    {
+        var moved = Path.Combine(_data.Path, "postgres-location.txt");
+        var home = File.Exists(moved) ? (await File.ReadAllTextAsync(moved)).Trim()
+            : Environment.UserName == "root" ? Path.Combine(_data.Path, "postgres") : _data.Path;
+        var lines = await File.ReadAllLinesAsync(Path.Combine(home, "pgdata", "postmaster.pid"));
+        return lines[4].Trim();
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
+
+public sealed record HostToken(string Name, int TokenId, string Token);
+
+[CollectionDefinition(Name)]
+public sealed class SharedDashboard : ICollectionFixture<DashboardServer>
+{
+    public const string Name = "dashboard server";
+}
