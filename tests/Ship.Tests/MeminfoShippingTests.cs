@@ -3,7 +3,10 @@ using Dashboard.Ship.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests;
 
-/// <summary>aid-ship sampling /proc/meminfo: samples keep the time they were taken, even when they are sent late.</summary>
+/// <summary>
+/// aid-ship sampling /proc/meminfo and the oom_kill counter of /proc/vmstat: samples keep the time they were
+/// taken, even when they are sent late, and the counter's increase shows as OOM kills.
+/// </summary>
 [Collection(SharedDashboard.Name)]
 public sealed class MeminfoShippingTests(DashboardServer server) : IAsyncLifetime, IDisposable
 {
@@ -26,8 +29,9 @@ public sealed class MeminfoShippingTests(DashboardServer server) : IAsyncLifetim
     {
         await server.StartAsync();
         _host = await server.AddHostAsync();
-        _shipper = new Shipper(server.Url, _host.Token, ("AID_MEMINFO_FILE", "meminfo"));
+        _shipper = new Shipper(server.Url, _host.Token, ("AID_MEMINFO_FILE", "meminfo"), ("AID_VMSTAT_FILE", "vmstat"));
         await File.WriteAllTextAsync(Path.Combine(_shipper.FolderPath, "meminfo"), Meminfo);
+        await WriteVmstatAsync(oomKills: 3);
     }
 
     [Fact]
@@ -68,6 +72,44 @@ public sealed class MeminfoShippingTests(DashboardServer server) : IAsyncLifetim
         Assert.InRange((DateTime)sample[0]!, before.AddSeconds(-1), DateTime.UtcNow);
         Assert.Empty(Directory.GetFiles(Path.Combine(_shipper.StatePath, "meminfo", "spool")));
     }
+
+    [Fact]
+    public async Task Kills_counted_by_the_kernel_between_two_samples_become_oom_kill_events()
+    {
+        var sampler = _shipper.Start("meminfo", "--every", "0.3");
+        await Wait.UntilAsync(async () => await server.CountAsync(
+            "SELECT count(*) FROM oom_kill_counters c JOIN hosts h ON h.id = c.host_id WHERE h.name = $1", _host.Name) == 1,
+            "the first counter is recorded", () => _shipper.Log);
+        var beforeKills = DateTime.UtcNow;
+
+        await WriteVmstatAsync(oomKills: 5);
+
+        await Wait.UntilAsync(async () => await server.CountAsync(
+            "SELECT count(*) FROM host_events e JOIN hosts h ON h.id = e.host_id WHERE h.name = $1 AND e.kind = 'oom-kill'", _host.Name) >= 2,
+            "two kills are recorded", () => _shipper.Log);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Shipper.StopAsync(sampler);
+        var kills = await Sql.RowsAsync(server.ConnectionString,
+            "SELECT e.time FROM host_events e JOIN hosts h ON h.id = e.host_id WHERE h.name = $1 AND e.kind = 'oom-kill'", _host.Name);
+        Assert.Equal(2, kills.Count);
+        Assert.All(kills, kill => Assert.InRange((DateTime)kill[0]!, beforeKills, DateTime.UtcNow));
+    }
+
+    [Fact]
+    public async Task A_kernel_without_the_oom_kill_counter_still_gets_its_memory_sampled()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_shipper.FolderPath, "vmstat"), "nr_free_pages 1000\n");
+
+        var exitCode = await _shipper.RunAsync("once", "meminfo");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(1, await server.CountAsync(
+            "SELECT count(*) FROM memory_samples m JOIN hosts h ON h.id = m.host_id WHERE h.name = $1", _host.Name));
+        Assert.Contains("no oom_kill counter", _shipper.Log, StringComparison.Ordinal);
+    }
+
+    private Task WriteVmstatAsync(int oomKills) =>
+        File.WriteAllTextAsync(Path.Combine(_shipper.FolderPath, "vmstat"), $"nr_free_pages 25600\noom_kill {oomKills}\nnr_zspages 0\n");
 
     public Task DisposeAsync() => Task.CompletedTask;
 
