@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using Dashboard.Client.Api;
+using Dashboard.Client.Pages;
+using Dashboard.Shared;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Client.Tests.Pages;
+
+/// <summary>
+/// The drill-down against a scripted API: what it shows comes from the view in the URL, and an answer that
+/// arrives late, for a view the operator has already left, does not replace the newer one.
+/// </summary>
+public sealed class IpDetailPageTests : BunitContext
+{
+    private const string Ip = "202.215.15.8";
+    private static readonly DateTimeOffset At = new(2015, 8, 17, 3, 10, 0, TimeSpan.Zero);
+
+    private readonly ScriptedApi _api = new();
+
+    public IpDetailPageTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddScoped(_ => new HttpClient(_api) { BaseAddress = new Uri("http://localhost/") });
+        Services.AddScoped<DashboardApiClient>();
+        _api.Answer("api/v1/hosts", new List<HostInfo> { new("hoge", "Asia/Tokyo", "combined", At) });
+        _api.Answer("api/v1/memory", new List<MemoryPoint>());
+        _api.Answer("api/v1/events", new List<HostEventItem>());
+        _api.Answer($"api/v1/ips/{Ip}/requests", new RequestPage([], null));
+    }
+
+    [Fact]
+    public void Shows_the_requests_of_the_range_in_the_url()
+    {
+        _api.Answer($"api/v1/ips/{Ip}", Detail(requests: 452));
+
+        var page = RenderAt("range=1h");
+
+        page.WaitForAssertion(() => Assert.Contains("452", page.Find("section.panel p strong").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_late_answer_for_a_view_already_left_does_not_replace_the_newer_one()
+    {
+        var late = _api.Hold($"api/v1/ips/{Ip}");
+        _api.Answer($"api/v1/ips/{Ip}", Detail(requests: 452));
+        var page = RenderAt("range=1h");
+
+        NavigateTo("range=6h");
+        page.WaitForAssertion(() => Assert.Contains("452", page.Find("section.panel p strong").TextContent, StringComparison.Ordinal));
+        late.SetResult(Detail(requests: 17));
+
+        page.WaitForState(() => _api.Served(late));
+        Assert.Contains("452", page.Find("section.panel p strong").TextContent, StringComparison.Ordinal);
+    }
+
+    private IRenderedComponent<IpDetailPage> RenderAt(string query)
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"ips/{Ip}?{query}");
+        return Render<IpDetailPage>(p => p.Add(x => x.Ip, Ip));
+    }
+
+    private void NavigateTo(string query) => Services.GetRequiredService<NavigationManager>().NavigateTo($"ips/{Ip}?{query}");
+
+    private static IpDetail Detail(long requests) => new(
+        Ip, requests, 127_000, At, At.AddMinutes(10), 60,
+        [new TimelinePoint(At, requests)],
+        new Dictionary<string, long> { ["200"] = requests },
+        new Dictionary<string, long> { ["GET"] = requests },
+        [new PathCount("/", requests)], [], [new HostCount("hoge", requests)], requests);
+
+    /// <summary>
+    /// Answers by path, each path's answers in the order they were scripted (the last one repeats); a held
+    /// answer waits until the test releases it.
+    /// </summary>
+    private sealed class ScriptedApi : HttpMessageHandler
+    {
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<Func<Task<object>>>> _answers = new();
+        private readonly ConcurrentDictionary<Task, bool> _served = new();
+
+        public void Answer(string path, object body) => Script(path, () => Task.FromResult(body));
+
+        public TaskCompletionSource<object> Hold(string path)
+        {
+            var held = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Script(path, async () =>
+            {
+                var body = await held.Task;
+                _served[held.Task] = true;
+                return body;
+            });
+            return held;
+        }
+
+        public bool Served(TaskCompletionSource<object> held) => _served.ContainsKey(held.Task);
+
+        private void Script(string path, Func<Task<object>> answer) => _answers.GetOrAdd(path, _ => new()).Enqueue(answer);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath.TrimStart('/'));
+            if (!_answers.TryGetValue(path, out var answers) || !answers.TryPeek(out var answer))
+            {
+                return new HttpResponseMessage(HttpStatusCode.NotFound);
+            }
+            if (answers.Count > 1)
+            {
+                answers.TryDequeue(out answer);
+            }
+            var body = await answer!();
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(body, body.GetType()) };
+        }
+    }
+}
