@@ -1,7 +1,7 @@
 namespace Dashboard.Server.Ingest;
 
 /// <summary>Stops a decompression bomb: reading past the cap fails the request with 413.</summary>
-internal sealed class CappedReadStream(Stream inner, long maxBytes) : Stream
+internal sealed class CappedReadStream(Stream inner, long maxBytes) : ReadOnlyForwardStream
 {
     private long _read;
 
@@ -33,14 +33,4 @@ internal sealed class CappedReadStream(Stream inner, long maxBytes) : Stream
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,7 +1,7 @@
 namespace Dashboard.Server.Ingest;
 
 /// <summary>A read-only stream that replays bytes already read from the stream it wraps.</summary>
-internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner) : Stream
+internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner) : ReadOnlyForwardStream
 {
     private int _prefixOffset;
 
@@ -62,14 +62,4 @@ internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inn
         _prefixOffset += n;
         return n;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
