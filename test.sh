@@ -6,6 +6,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$root/scripts/prerequisites.sh"
-ensure_prerequisites postgresql npm chromium syslog-ng collectd
+ensure_prerequisites postgresql npm chromium syslog-ng collectd apache2 goaccess
 cd "$root"
 dotnet test Dashboard.sln -c Release --nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory TestResults "$@"

@@ -5,6 +5,8 @@
 #   npm         Node.js and npm, with which the client's build restores its chart library
 #   syslog-ng   syslog-ng with its http() module, which a test runs with ship/syslog-ng/aid.conf
 #   collectd    collectd with write_http (and the libraries its plugin loads), run with ship/collectd/aid.conf
+#   apache2     Apache httpd and curl: a test serves real requests and ships the access log Apache writes
+#   goaccess    GoAccess, whose per-address counts of that log the dashboard's must equal
 # Sourced by ./dashboard and ./test.sh; installs as root or through sudo, else says what to run.
 ensure_prerequisites() {
   local missing=()
@@ -36,6 +38,13 @@ ensure_prerequisites() {
         if [ ! -x /usr/sbin/collectd ] || ! ldconfig -p | grep -q libyajl.so.2 || ! ldconfig -p | grep -q libcurl.so.4; then
           missing+=(collectd-core libyajl2 libcurl4)
         fi ;;
+      apache2)
+        if [ ! -x /usr/sbin/apache2 ] || [ ! -f /usr/lib/apache2/modules/mod_mpm_event.so ]; then
+          missing+=(apache2)
+        fi
+        command -v curl >/dev/null 2>&1 || missing+=(curl) ;;
+      goaccess)
+        [ -x /usr/bin/goaccess ] || missing+=(goaccess) ;;
     esac
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -50,12 +59,26 @@ ensure_prerequisites() {
     fi
   fi
   echo "Installing ${missing[*]} (Debian packages)..." >&2
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-  # Debian's postgresql package starts a system cluster on port 5432; the dashboard runs its own.
-  # The tests run syslog-ng and collectd in the foreground themselves: no services either.
+  # Debian's packages start their services on install: a PostgreSQL cluster on port 5432 (the dashboard runs
+  # its own), Apache on port 80, syslog-ng, collectd (the tests run them in the foreground themselves).
+  # A policy-rc.d answering 101 ("action forbidden") keeps them all from starting; a machine that has one
+  # already (container images do) keeps its own.
+  local policy=/usr/sbin/policy-rc.d added_policy="" status=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# Written by scripts/prerequisites.sh for the length of an apt-get install.\nexit 101\n' \
+      | $sudo tee "$policy" >/dev/null
+    $sudo chmod 755 "$policy"
+    added_policy=yes
+  fi
+  { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2; } || status=$?
+  if [ -n "$added_policy" ]; then
+    $sudo rm -f "$policy"
+  fi
+  [ "$status" -eq 0 ] || return "$status"
+  # Nor should they start at the next boot.
   if command -v systemctl >/dev/null 2>&1; then
-    for pair in postgresql:postgresql syslog-ng-core:syslog-ng collectd-core:collectd; do
+    for pair in postgresql:postgresql syslog-ng-core:syslog-ng collectd-core:collectd apache2:apache2; do
       if [[ " ${missing[*]} " == *" ${pair%%:*} "* ]]; then
         $sudo systemctl disable --now "${pair#*:}" >/dev/null 2>&1 || true
       fi

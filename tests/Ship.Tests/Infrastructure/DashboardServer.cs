@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Shared;
 using Npgsql;
@@ -20,7 +19,7 @@ public sealed class DashboardServer : IAsyncLifetime, IDisposable
     private HttpClient? _operator;
     private int _hosts;
 
-    public int Port { get; } = FreeLoopbackPort();
+    public int Port { get; } = LoopbackPort.Free();
 
     public Uri Url => new($"http://127.0.0.1:{Port}");
 
@@ -68,15 +67,24 @@ public sealed class DashboardServer : IAsyncLifetime, IDisposable
         _operator = null;
     }
 
-    /// <summary>A new host with its ingest token; names are unique within the run.</summary>
-    public async Task<HostToken> AddHostAsync(string timeZone = "UTC")
+    /// <summary>A new host with its ingest token; names are unique within the run unless given.</summary>
+    public async Task<HostToken> AddHostAsync(string timeZone = "UTC", string? name = null)
     {
-        var name = $"ship-{Interlocked.Increment(ref _hosts)}";
+        name ??= $"ship-{Interlocked.Increment(ref _hosts)}";
         var client = await OperatorAsync();
         var response = await client.PostAsJsonAsync(new Uri("/api/v1/admin/hosts", UriKind.Relative), new HostRequest(name, timeZone, null));
         response.EnsureSuccessStatusCode();
         var issued = (await response.Content.ReadFromJsonAsync<IssuedToken>())!;
         return new HostToken(name, issued.Id, issued.Token);
+    }
+
+    /// <summary>A read token for the read API, as <c>tokens add-reader NAME</c> prints one.</summary>
+    public async Task<string> AddReadTokenAsync(string name)
+    {
+        var client = await OperatorAsync();
+        var response = await client.PostAsJsonAsync(new Uri("/api/v1/admin/tokens", UriKind.Relative), new ReaderRequest(name));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<IssuedToken>())!.Token;
     }
 
     public async Task RevokeTokenAsync(int id)
@@ -143,15 +151,6 @@ public sealed class DashboardServer : IAsyncLifetime, IDisposable
             : Environment.UserName == "root" ? Path.Combine(_data.Path, "postgres") : _data.Path;
         var lines = await File.ReadAllLinesAsync(Path.Combine(home, "pgdata", "postmaster.pid"));
         return lines[4].Trim();
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
 

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dashboard.Server.Tests.Infrastructure;
+
+namespace Dashboard.Ship.Tests.Infrastructure;
+
+/// <summary>
+/// Debian's Apache (/usr/sbin/apache2) in the foreground on a loopback port, with a configuration of its own
+/// in a temp folder (no /etc/apache2, no envvars): a few pages, and the combined access log a web server
+/// writes. Requests come from real curl processes bound to a 127.0.0.x source address.
+/// </summary>
+public sealed class ApacheServer : IAsyncDisposable
+{
+    public const string Program = "/usr/sbin/apache2";
+    public const string ModulesFolder = "/usr/lib/apache2/modules";
+    public const string Curl = "/usr/bin/curl";
+
+    /// <summary>Files /page1.html … /page{PageCount}.html exist; higher numbers are 404.</summary>
+    public const int PageCount = 80;
+
+    // The modules this configuration uses: log_config (CustomLog), unixd (User/Group), authz_core (Require),
+    // mime (AddType), dir (DirectoryIndex), an MPM. Debian compiles some in; the others are loaded.
+    private static readonly string[] Modules = ["mpm_event", "log_config", "unixd", "authz_core", "mime", "dir"];
+
+    private readonly TempFolder _folder = new();
+    private Process? _process;
+
+    private ApacheServer()
+    {
+    }
+
+    public int Port { get; } = LoopbackPort.Free();
+
+    public string AccessLogPath => Path.Combine(_folder.Path, "access.log");
+
+    private string ErrorLogPath => Path.Combine(_folder.Path, "error.log");
+
+    private string DocumentRoot => Path.Combine(_folder.Path, "www");
+
+    /// <summary>What apache2 printed and its error log, for failure messages.</summary>
+    public string Diagnostics => File.Exists(ErrorLogPath) ? File.ReadAllText(ErrorLogPath) : "(no error log)";
+
+    public static async Task<ApacheServer> StartAsync()
+    {
+        InstalledPrograms.Require("apache2", Program, $"{ModulesFolder}/mod_mpm_event.so");
+        InstalledPrograms.Require("curl", Curl);
+        var apache = new ApacheServer();
+        try
+        {
+            await apache.RunAsync();
+            return apache;
+        }
+        catch
+        {
+            await apache.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Lines Apache has written to its access log so far.</summary>
+    public int LoggedRequests() => File.Exists(AccessLogPath) ? File.ReadAllLines(AccessLogPath).Length : 0;
+
+    /// <summary>
+    /// Runs curl from <paramref name="sourceAddress"/> (127.0.0.x) for <paramref name="pathGlob"/>, a path with
+    /// curl's URL globbing (/page[1-300].html: 300 requests over one connection), with more curl options if given.
+    /// </summary>
+    public async Task RequestAsync(string sourceAddress, string pathGlob, params string[] curlOptions)
+    {
+        var start = new ProcessStartInfo(Curl)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])["--silent", "--show-error", "--interface", sourceAddress, .. curlOptions,
+            $"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}{pathGlob}"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var curl = Process.Start(start)!;
+        // The pages' bodies: read and dropped (with a glob, -o would name only the first URL's file).
+        var bodies = curl.StandardOutput.ReadToEndAsync();
+        var errors = curl.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await curl.WaitForExitAsync(timeout.Token);
+        await bodies;
+        Assert.True(curl.ExitCode == 0, $"curl {string.Join(' ', start.ArgumentList)} exited with {curl.ExitCode}: {await errors}\n{Diagnostics}");
+    }
+
+    /// <summary>Waits until the access log holds <paramref name="lines"/> lines: Apache logs a request after answering it, so after curl has exited.</summary>
+    public Task WaitForLoggedRequestsAsync(int lines) =>
+        Wait.UntilAsync(() => LoggedRequests() >= lines, $"Apache has logged {lines} requests (it has {LoggedRequests()})", () => Diagnostics);
+
+    /// <summary>SIGTERM, as apache2ctl stop sends: the parent stops its children and exits.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            if (!_process.HasExited)
+            {
+                using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+                {
+                    await kill.WaitForExitAsync();
+                }
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                try
+                {
+                    await _process.WaitForExitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // It did not stop: its children are in its process tree.
+                    _process.Kill(entireProcessTree: true);
+                    await _process.WaitForExitAsync();
+                }
+            }
+            _process.Dispose();
+        }
+        _folder.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        Directory.CreateDirectory(DocumentRoot);
+        await File.WriteAllTextAsync(Path.Combine(DocumentRoot, "index.html"), "<p>index</p>\n");
+        for (var page = 1; page <= PageCount; page++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(DocumentRoot, $"page{page}.html"), $"<p>page {page}</p>\n");
+        }
+        var runningAsRoot = Environment.UserName == "root";
+        if (runningAsRoot)
+        {
+            // The children serve the pages as www-data, whatever the umask made of the temp folder.
+            var readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+            File.SetUnixFileMode(_folder.Path, readable);
+            File.SetUnixFileMode(DocumentRoot, readable);
+        }
+        var configPath = Path.Combine(_folder.Path, "httpd.conf");
+        await File.WriteAllTextAsync(configPath, await ConfigurationAsync(runningAsRoot));
+
+        var start = new ProcessStartInfo(Program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])["-DFOREGROUND", "-f", configPath])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        _process = Process.Start(start)!;
+        var output = Task.WhenAll(_process.StandardOutput.ReadToEndAsync(), _process.StandardError.ReadToEndAsync());
+        // Apache has bound its port before it says so (AH00489), and the backlog holds connections until a child accepts them.
+        await Wait.UntilAsync(
+            () => _process.HasExited || Diagnostics.Contains("resuming normal operations", StringComparison.Ordinal),
+            "Apache has started", () => Diagnostics);
+        if (_process.HasExited)
+        {
+            var printed = await output;
+            Assert.Fail($"apache2 exited with {_process.ExitCode}:\n{printed[0]}{printed[1]}\n{Diagnostics}");
+        }
+    }
+
+    private async Task<string> ConfigurationAsync(bool runningAsRoot)
+    {
+        var compiledIn = await CompiledInModulesAsync();
+        var loads = string.Join('\n', Modules
+            .Where(module => !compiledIn.Contains($"mod_{module}.c"))
+            .Select(module => $"LoadModule {module}_module {ModulesFolder}/mod_{module}.so"));
+        // An empty TypesConfig: /etc/mime.types belongs to another package; the one type needed is added below.
+        var types = Path.Combine(_folder.Path, "mime.types");
+        await File.WriteAllTextAsync(types, "");
+        return $$"""
+            ServerRoot "{{_folder.Path}}"
+            ServerName 127.0.0.1
+            Listen 127.0.0.1:{{Port.ToString(CultureInfo.InvariantCulture)}}
+            {{loads}}
+            {{(runningAsRoot ? "User www-data\nGroup www-data" : "")}}
+            PidFile "{{_folder.Path}}/apache2.pid"
+            DefaultRuntimeDir "{{_folder.Path}}"
+            Mutex file:{{_folder.Path}} default
+            ErrorLog "{{ErrorLogPath}}"
+            LogLevel warn
+            TypesConfig "{{types}}"
+            AddType text/html .html
+            DocumentRoot "{{DocumentRoot}}"
+            <Directory />
+              Require all denied
+            </Directory>
+            <Directory "{{DocumentRoot}}">
+              Require all granted
+            </Directory>
+            DirectoryIndex index.html
+            # Debian's combined format (apache2.conf).
+            LogFormat "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\"" combined
+            CustomLog "{{AccessLogPath}}" combined
+
+            """;
+    }
+
+    private static async Task<string> CompiledInModulesAsync()
+    {
+        var start = new ProcessStartInfo(Program, ["-l"]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var apache = Process.Start(start)!;
+        var listing = apache.StandardOutput.ReadToEndAsync();
+        await apache.StandardError.ReadToEndAsync();
+        await apache.WaitForExitAsync();
+        return await listing;
+    }
+}

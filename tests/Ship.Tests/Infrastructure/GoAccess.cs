@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dashboard.Server.Tests.Infrastructure;
+
+namespace Dashboard.Ship.Tests.Infrastructure;
+
+/// <summary>
+/// GoAccess (Debian's goaccess, 1.7), the log analyser people already trust, reading an access log into its JSON
+/// report: an independent count to hold the dashboard's against.
+/// </summary>
+public static class GoAccess
+{
+    public const string Program = "/usr/bin/goaccess";
+
+    public static async Task<GoAccessReport> AnalyzeCombinedAsync(string accessLog)
+    {
+        InstalledPrograms.Require("goaccess", Program);
+        using var folder = new TempFolder();
+        var report = Path.Combine(folder.Path, "report.json");
+        // --no-global-config: /etc/goaccess/goaccess.conf may set another format or exclude addresses.
+        var start = new ProcessStartInfo(Program, [accessLog, "--log-format=COMBINED", "--no-global-config", "--no-progress", "-o", report])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var goaccess = Process.Start(start)!;
+        var output = goaccess.StandardOutput.ReadToEndAsync();
+        var errors = goaccess.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await goaccess.WaitForExitAsync(timeout.Token);
+        Assert.True(goaccess.ExitCode == 0, $"goaccess exited with {goaccess.ExitCode}: {await output}{await errors}");
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(report));
+        var general = json.RootElement.GetProperty("general");
+        // The "hosts" panel: one item per client address, its hits and bytes.
+        var hosts = json.RootElement.GetProperty("hosts").GetProperty("data").EnumerateArray().ToDictionary(
+            host => host.GetProperty("data").GetString()!,
+            host => new GoAccessHost(host.GetProperty("hits").GetProperty("count").GetInt64(), host.GetProperty("bytes").GetProperty("count").GetInt64()));
+        return new GoAccessReport(general.GetProperty("total_requests").GetInt64(), general.GetProperty("failed_requests").GetInt64(), hosts);
+    }
+}
+
+/// <param name="TotalRequests">Lines read.</param>
+/// <param name="FailedRequests">Lines GoAccess could not parse.</param>
+/// <param name="Hosts">Per client address.</param>
+public sealed record GoAccessReport(long TotalRequests, long FailedRequests, IReadOnlyDictionary<string, GoAccessHost> Hosts);
+
+public sealed record GoAccessHost(long Hits, long Bytes);

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Dashboard.Server.Tests.Infrastructure;
+
+namespace Dashboard.Ship.Tests.Infrastructure;
+
+/// <summary>
+/// syslog-ng running ship/syslog-ng/aid.conf as a user installs it (its @define values replaced), in the foreground
+/// with its persist file, pid file and control socket in a temp folder, so that it can be stopped and started
+/// again where it left off.
+/// </summary>
+public sealed class SyslogNg : IAsyncDisposable
+{
+    public const string Program = "/usr/sbin/syslog-ng";
+
+    private static readonly string ShippedConfig = Path.Combine(AppContext.BaseDirectory, "ship", "syslog-ng", "aid.conf");
+
+    private readonly TempFolder _folder = new();
+    private readonly StringBuilder _log = new();
+    private Process? _process;
+
+    /// <param name="accessLog">The file that the config's access log source follows.</param>
+    /// <param name="timeReopen">Seconds between attempts while the dashboard is unreachable, instead of the shipped value.</param>
+    public SyslogNg(Uri dashboard, string token, string accessLog, int timeReopen)
+    {
+        InstalledPrograms.Require("syslog-ng-core syslog-ng-mod-http", Program);
+        // The config's system log source follows a file too; this host's has no lines to ship.
+        var messages = Path.Combine(_folder.Path, "messages");
+        File.WriteAllText(messages, "");
+        var config = File.ReadAllText(ShippedConfig);
+        foreach (var (shipped, replacement) in (ReadOnlySpan<(string, string)>)[
+            ("@define aid_url \"http://dashboard.example:8080\"", $"@define aid_url \"{dashboard.GetLeftPart(UriPartial.Authority)}\""),
+            ("@define aid_token \"aid_ingest_REPLACE_ME\"", $"@define aid_token \"{token}\""),
+            ("@define aid_access_log \"/var/log/httpd/access_log\"", $"@define aid_access_log \"{accessLog}\""),
+            ("@define aid_syslog_file \"/var/log/messages\"", $"@define aid_syslog_file \"{messages}\""),
+            ("time-reopen(10)", $"time-reopen({timeReopen.ToString(CultureInfo.InvariantCulture)})"),
+        ])
+        {
+            // A changed shipped config must change this test too, not be run half-replaced.
+            Assert.True(config.Contains(shipped, StringComparison.Ordinal), $"ship/syslog-ng/aid.conf no longer contains '{shipped}'");
+            config = config.Replace(shipped, replacement, StringComparison.Ordinal);
+        }
+        File.WriteAllText(Path.Combine(_folder.Path, "aid.conf"), config);
+        File.WriteAllText(MainConfigPath, $"@version: 3.38\n@include \"{Path.Combine(_folder.Path, "aid.conf")}\"\n");
+    }
+
+    private string MainConfigPath => Path.Combine(_folder.Path, "syslog-ng.conf");
+
+    /// <summary>syslog-ng's own messages (-e), of every run.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public void Start()
+    {
+        Assert.Null(_process);
+        var start = new ProcessStartInfo(Program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])["-F", "-e", "--no-caps", "-f", MainConfigPath,
+            "--persist-file", Path.Combine(_folder.Path, "persist"), "--pidfile", Path.Combine(_folder.Path, "pid"),
+            "--control", Path.Combine(_folder.Path, "ctl")])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += Collect;
+        _process.ErrorDataReceived += Collect;
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>SIGTERM, as systemctl stop or restart sends: syslog-ng saves its positions and exits.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+        if (!_process.HasExited)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        _process.Dispose();
+        _process = null;
+    }
+
+    public bool HasExited => _process is { HasExited: true };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null && !_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        _folder.Dispose();
+    }
+
+    private void Collect(object sender, DataReceivedEventArgs e)
+    {
+        if (e.Data is not null)
+        {
+            lock (_log)
+            {
+                _log.AppendLine(e.Data);
+            }
+        }
+    }
+}
