@@ -11,6 +11,7 @@ namespace Dashboard.Server.Tests.Infrastructure;
 public static class PostgresCluster
 {
     public const string ConnectionVariable = "DASHBOARD_TEST_POSTGRES";
+    private const string FolderPrefix = "aid-test-";
 
     private static readonly Lazy<Task<string>> AdminConnection = new(StartAsync);
     private static EmbeddedPostgres? _embedded;
@@ -46,8 +47,9 @@ public static class PostgresCluster
         {
             return given;
         }
+        RemoveStoppedClusters();
         // Short: the cluster's unix socket path must fit in 107 bytes.
-        _folder = Path.Combine(Path.GetTempPath(), "aid-test-" + Guid.NewGuid().ToString("N")[..8]);
+        _folder = Path.Combine(Path.GetTempPath(), FolderPrefix + Guid.NewGuid().ToString("N")[..8]);
         _embedded = await EmbeddedPostgres.StartAsync(
             new EmbeddedPostgresOptions(_folder)
             {
@@ -57,6 +59,29 @@ public static class PostgresCluster
             NullLogger.Instance);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
         return _embedded.AdminConnectionString;
+    }
+
+    /// <summary>
+    /// Removes the folders of earlier runs whose cluster has stopped: the test host may be ended before its
+    /// exit handler has deleted its own. A folder younger than an hour may be another run's, starting up.
+    /// </summary>
+    private static void RemoveStoppedClusters()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            var running = File.Exists(Path.Combine(folder, "postgres", "pgdata", "postmaster.pid"));
+            if (!running && Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddHours(-1))
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Another run's, or not ours to remove: left as it is.
+                }
+            }
+        }
     }
 
     private static void Stop()
