@@ -145,6 +145,10 @@ function toConfig(options, callbacks) {
       stacked: options.stacked,
       background: 'transparent',
       animations: { enabled: false },
+      // Charts share a panel: one drawn below another grows their parent, which would redraw the one above
+      // (a new SVG, 150 ms later). Widths follow the window, which is what changes them here.
+      redrawOnParentResize: false,
+      redrawOnWindowResize: true,
       toolbar: { show: false },
       zoom: { enabled: true, type: 'x', autoScaleYaxis: false },
       events: {
