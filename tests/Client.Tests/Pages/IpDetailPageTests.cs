@@ -18,6 +18,9 @@ public sealed class IpDetailPageTests : BunitContext
     private const string Ip = "202.215.15.8";
     private static readonly DateTimeOffset At = new(2015, 8, 17, 3, 10, 0, TimeSpan.Zero);
 
+    // Generous: the whole suite runs in parallel on two cores, and bUnit's default is one second.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
     private readonly ScriptedApi _api = new();
 
     public IpDetailPageTests()
@@ -38,7 +41,7 @@ public sealed class IpDetailPageTests : BunitContext
 
         var page = RenderAt("range=1h");
 
-        page.WaitForAssertion(() => Assert.Contains("452", page.Find("section.panel p strong").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("452", page.Find("section.panel p strong").TextContent, StringComparison.Ordinal), Patience);
     }
 
     [Fact]
@@ -49,10 +52,10 @@ public sealed class IpDetailPageTests : BunitContext
         var page = RenderAt("range=1h");
 
         NavigateTo("range=6h");
-        page.WaitForAssertion(() => Assert.Contains("452", page.Find("section.panel p strong").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("452", page.Find("section.panel p strong").TextContent, StringComparison.Ordinal), Patience);
         late.SetResult(Detail(requests: 17));
 
-        page.WaitForState(() => _api.Served(late));
+        page.WaitForState(() => _api.Served(late), Patience);
         Assert.Contains("452", page.Find("section.panel p strong").TextContent, StringComparison.Ordinal);
     }
 
