@@ -56,10 +56,9 @@ public sealed partial class IpDetailPage : ViewPage
         [new TrafficSeries(detail.Ip, [.. detail.Timeline.Select(p => p.Count)])],
         [.. detail.Timeline.Select(_ => 0L)]);
 
-    private string OverviewLink() => View.ToQuery() is { Length: > 0 } query ? "?" + query : "./";
+    private string OverviewLink() => View.Link("./");
 
     private string CsvLink() => $"api/v1/ips/{Uri.EscapeDataString(_detail!.Ip)}/requests.csv?{_apiQuery}";
 
-    protected override string Address(ViewState view) =>
-        $"ips/{Uri.EscapeDataString(Ip)}" + (view.ToQuery() is { Length: > 0 } query ? "?" + query : "");
+    protected override string Address(ViewState view) => view.Link($"ips/{Uri.EscapeDataString(Ip)}");
 }

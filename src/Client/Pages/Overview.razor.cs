@@ -32,7 +32,7 @@ public sealed partial class Overview : ViewPage
         };
     }
 
-    protected override string Address(ViewState view) => view.ToQuery() is { Length: > 0 } query ? "?" + query : "";
+    protected override string Address(ViewState view) => view.Link("");
 
     /// <summary>The zone of the host being looked at; with all hosts, theirs if they share one.</summary>
     private string? HostZone()

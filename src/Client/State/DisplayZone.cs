@@ -35,9 +35,15 @@ public sealed class DisplayZone(TimeZoneInfo zone, string label)
     public DateTimeOffset FromChartMillis(long millis)
     {
         var wallClock = DateTimeOffset.FromUnixTimeMilliseconds(millis).DateTime;
+        return FromWallClock(wallClock).ToUniversalTime();
+    }
+
+    /// <summary>A date and time on this zone's clocks, as an instant.</summary>
+    private DateTimeOffset FromWallClock(DateTime wallClock)
+    {
         // A wall-clock time skipped by a DST change has no instant: read it with the offset before the gap.
         var offset = Zone.IsInvalidTime(wallClock) ? Zone.GetUtcOffset(wallClock.AddHours(-1)) : Zone.GetUtcOffset(wallClock);
-        return new DateTimeOffset(wallClock, offset).ToUniversalTime();
+        return new DateTimeOffset(wallClock, offset);
     }
 
     public string Format(DateTimeOffset time) => ToLocal(time).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
@@ -53,7 +59,6 @@ public sealed class DisplayZone(TimeZoneInfo zone, string label)
         {
             return null;
         }
-        var offset = Zone.IsInvalidTime(local) ? Zone.GetUtcOffset(local.AddHours(-1)) : Zone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset);
+        return FromWallClock(local);
     }
 }

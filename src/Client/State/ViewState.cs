@@ -79,6 +79,12 @@ public sealed record ViewState(string? Preset, DateTimeOffset? From, DateTimeOff
         return new ViewState(preset, from, to, host, zone, values.GetValueOrDefault("live") == "1");
     }
 
+    /// <summary>A link to <paramref name="path"/> that keeps this view.</summary>
+    public string Link(string path) => Link(path, ToQuery());
+
+    /// <summary>A link to <paramref name="path"/> with a view's query string (<see cref="ToQuery"/>), if it has one.</summary>
+    public static string Link(string path, string query) => query.Length > 0 ? path + "?" + query : path;
+
     /// <summary>The query string (without '?'), defaults left out so that links stay short.</summary>
     public string ToQuery()
     {
