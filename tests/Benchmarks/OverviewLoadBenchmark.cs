@@ -12,6 +12,7 @@ namespace Dashboard.Benchmarks;
 internal static class OverviewLoadBenchmark
 {
     private const string Drawn = ".apexcharts-area-series path[d*='C'], .apexcharts-area-series path[d*='L']";
+    private const string TableRows = "table.top-ips tbody tr td a";
 
     public static async Task RunAsync(int lineCount, int runs)
     {
@@ -66,10 +67,9 @@ internal static class OverviewLoadBenchmark
     /// Notes, in the page, the first moment both the drawn chart and the table's rows are there (performance.now()
     /// counts from the navigation's start), so the driver's own polling and the previous page's teardown are not counted.
     /// </summary>
-    private const string DrawnClock = """
+    private const string DrawnClock = $$"""
         new MutationObserver((_, observer) => {
-          if (document.querySelector(".apexcharts-area-series path[d*='C'], .apexcharts-area-series path[d*='L']")
-              && document.querySelector('table.top-ips tbody tr td a')) {
+          if (document.querySelector("{{Drawn}}") && document.querySelector("{{TableRows}}")) {
             window.__drawnAt = performance.now();
             observer.disconnect();
           }
@@ -81,7 +81,7 @@ internal static class OverviewLoadBenchmark
         var watch = Stopwatch.StartNew();
         await page.GotoAsync(url);
         await page.WaitForSelectorAsync(Drawn, new() { Timeout = 60_000 });
-        await page.WaitForSelectorAsync("table.top-ips tbody tr td a", new() { Timeout = 60_000 });
+        await page.WaitForSelectorAsync(TableRows, new() { Timeout = 60_000 });
         var driver = watch.Elapsed.TotalMilliseconds;
         await page.WaitForFunctionAsync("() => window.__drawnAt !== undefined");
         return new(driver, await page.EvaluateAsync<double>("() => window.__drawnAt"));
