@@ -38,10 +38,9 @@ public static class IngestApi
     private static Task<IResult> IngestAccessAsync(HttpContext context, IngestRunner runner)
     {
         var host = IngestRequest.Host(context.User);
-        var formatText = context.Request.Headers["X-Log-Format"].ToString();
-        if (!LogFormat.TryCompile(formatText.Length > 0 ? formatText : host.LogFormat, out var format, out var error))
+        if (!IngestRequest.TryGetLogFormat(context.Request, host, out var format, out var error))
         {
-            return Task.FromResult<IResult>(Problem(StatusCodes.Status400BadRequest, formatText.Length > 0 ? $"X-Log-Format: {error}" : $"host log format: {error}"));
+            return Task.FromResult<IResult>(Problem(StatusCodes.Status400BadRequest, error));
         }
         if (!IngestRequest.TryGetTimeZone(context.Request, host, out var zone, out error))
         {

@@ -1,6 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Claims;
 using Dashboard.Server.Hosts;
+using Dashboard.Server.Ingest.Apache;
 
 namespace Dashboard.Server.Ingest;
 
@@ -31,6 +33,19 @@ internal static class IngestRequest
         }
         key = value;
         return true;
+    }
+
+    /// <summary>The access log's format: <c>X-Log-Format</c> (a nickname or a LogFormat string), else the host's.</summary>
+    public static bool TryGetLogFormat(HttpRequest request, IngestHost host, [NotNullWhen(true)] out LogFormat? format, [NotNullWhen(false)] out string? error)
+    {
+        var formatText = request.Headers["X-Log-Format"].ToString();
+        if (LogFormat.TryCompile(formatText.Length > 0 ? formatText : host.LogFormat, out format, out var compileError))
+        {
+            error = null;
+            return true;
+        }
+        error = formatText.Length > 0 ? $"X-Log-Format: {compileError}" : $"host log format: {compileError}";
+        return false;
     }
 
     public static bool TryGetTimeZone(HttpRequest request, IngestHost host, out TimeZoneInfo zone, out string? error)

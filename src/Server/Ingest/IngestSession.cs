@@ -44,6 +44,11 @@ internal sealed class IngestSession : IAsyncDisposable
     /// <summary>Characters of rejected lines held in memory until they are stored.</summary>
     public long PendingRejectedChars { get; private set; }
 
+    /// <summary>The rejected lines held in memory are enough to store now (at a batch's next checkpoint).</summary>
+    public bool RejectedNeedStoring => PendingRejectedChars >= MaxRejectedCharsInMemory;
+
+    private const long MaxRejectedCharsInMemory = 8 * 1024 * 1024;
+
     /// <summary>Opens the transaction, or returns the stored answer when this Idempotency-Key was already committed.</summary>
     public static async Task<(IngestSession? Session, IngestResult? Replay)> BeginAsync(
         NpgsqlDataSource dataSource, IngestHost host, string stream, string? idempotencyKey, CancellationToken ct)

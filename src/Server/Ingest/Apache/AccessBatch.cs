@@ -20,7 +20,6 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IBatchCheckpoint
 
     /// <summary>Rollup entries (distinct minute and address) held before a checkpoint stores them: ~15 MB.</summary>
     private const int MaxRollupsInMemory = 100_000;
-    private const long MaxRejectedCharsInMemory = 8 * 1024 * 1024;
 
     private BinaryCopyWriter _copy;
     private readonly LogFormat _format;
@@ -175,7 +174,7 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IBatchCheckpoint
         await _rollups.UpsertAsync(_session.Connection, _session.Host.Id, ct);
     }
 
-    public bool NeedsCheckpoint => _rollups.Count >= MaxRollupsInMemory || _session.PendingRejectedChars >= MaxRejectedCharsInMemory;
+    public bool NeedsCheckpoint => _rollups.Count >= MaxRollupsInMemory || _session.RejectedNeedStoring;
 
     /// <summary>Ends the COPY, stores the rollups and rejected lines so far, and opens a new COPY: same transaction.</summary>
     public async Task CheckpointAsync(CancellationToken ct)

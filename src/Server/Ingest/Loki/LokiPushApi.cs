@@ -1,6 +1,4 @@
-using System.Net.Http.Headers;
 using Dashboard.Server.Hosts;
-using Dashboard.Server.Ingest.Apache;
 
 namespace Dashboard.Server.Ingest.Loki;
 
@@ -19,17 +17,16 @@ public static class LokiPushApi
     private static Task<IResult> PushAsync(HttpContext context, IngestRunner runner, TimeProvider clock)
     {
         var host = IngestRequest.Host(context.User);
-        if (!IsJson(context.Request.ContentType))
+        if (!BodyDecoding.TryGetKind(context.Request.ContentType, out var kind) || kind != BodyKind.Json)
         {
             // Loki's default body is snappy-compressed protobuf (and no Content-Type means that too).
             return Task.FromResult<IResult>(IngestApi.Problem(StatusCodes.Status415UnsupportedMediaType,
                 "only Loki's JSON push body is read here: configure the client to send Content-Type application/json "
                 + "(Vector's loki sink: compression = \"gzip\" or \"none\"; Fluent Bit's loki output always does)"));
         }
-        var formatText = context.Request.Headers["X-Log-Format"].ToString();
-        if (!LogFormat.TryCompile(formatText.Length > 0 ? formatText : host.LogFormat, out var format, out var error))
+        if (!IngestRequest.TryGetLogFormat(context.Request, host, out var format, out var error))
         {
-            return Task.FromResult<IResult>(IngestApi.Problem(StatusCodes.Status400BadRequest, formatText.Length > 0 ? $"X-Log-Format: {error}" : $"host log format: {error}"));
+            return Task.FromResult<IResult>(IngestApi.Problem(StatusCodes.Status400BadRequest, error));
         }
         if (!IngestRequest.TryGetTimeZone(context.Request, host, out var zone, out error))
         {
@@ -40,8 +37,4 @@ public static class LokiPushApi
             (session, body, _, ct) => LokiPush.IngestAsync(session, body, format, zone, receivedAt, ct),
             _ => TypedResults.NoContent());
     }
-
-    private static bool IsJson(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media)
-        && string.Equals(media.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
 }

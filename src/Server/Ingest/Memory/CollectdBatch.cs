@@ -96,7 +96,7 @@ internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples)
         interval = 10;
         value = null;
         error = null;
-        if (!record.TryGetProperty("time", out var t) || t.ValueKind != JsonValueKind.Number || !t.TryGetDouble(out time) || time is <= 0 or > 253_402_300_799)
+        if (!record.TryGetProperty("time", out var t) || t.ValueKind != JsonValueKind.Number || !t.TryGetDouble(out time) || time is <= 0 or > MeminfoParser.MaxEpochSeconds)
         {
             error = "no time (epoch seconds)";
             return false;
@@ -233,6 +233,5 @@ internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples)
 
     private static long? Kb(double bytes) => (long)Math.Round(bytes / 1024, MidpointRounding.AwayFromZero);
 
-    private static DateTime Time(double epochSeconds) =>
-        DateTime.UnixEpoch.AddTicks((long)Math.Round(epochSeconds * TimeSpan.TicksPerSecond));
+    private static DateTime Time(double epochSeconds) => MeminfoParser.FromEpochSeconds(epochSeconds);
 }

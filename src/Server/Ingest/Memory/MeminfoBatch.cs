@@ -12,7 +12,6 @@ internal sealed class MeminfoBatch(IngestSession session, DateTime receivedAtUtc
     public const int MaxTextBytes = 1024 * 1024;
 
     private const int MaxSamplesInMemory = 50_000;
-    private const long MaxRejectedCharsInMemory = 8 * 1024 * 1024;
 
     private readonly List<MemorySample> _samples = [];
 
@@ -98,7 +97,7 @@ internal sealed class MeminfoBatch(IngestSession session, DateTime receivedAtUtc
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public bool NeedsCheckpoint => _samples.Count >= MaxSamplesInMemory || session.PendingRejectedChars >= MaxRejectedCharsInMemory;
+    public bool NeedsCheckpoint => _samples.Count >= MaxSamplesInMemory || session.RejectedNeedStoring;
 
     public async Task CheckpointAsync(CancellationToken ct)
     {

@@ -6,7 +6,11 @@ namespace Dashboard.Server.Ingest.Memory;
 
 public static class MeminfoParser
 {
-    private const double MaxEpochSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
+    /// <summary>The last second a DateTime holds, 9999-12-31T23:59:59Z, as Unix time.</summary>
+    internal const double MaxEpochSeconds = 253_402_300_799;
+
+    /// <summary>Unix time in (fractional) seconds, at most <see cref="MaxEpochSeconds"/>, as UTC.</summary>
+    internal static DateTime FromEpochSeconds(double seconds) => DateTime.UnixEpoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
 
     /// <summary>A whole /proc/meminfo text, sampled at <paramref name="sampleTimeUtc"/>.</summary>
     /// <remarks>
@@ -206,7 +210,7 @@ public static class MeminfoParser
                     error = "time is out of range";
                     return false;
                 }
-                time = DateTime.UnixEpoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
+                time = FromEpochSeconds(seconds);
                 return true;
             case JsonValueKind.String:
                 var text = value.GetString().AsSpan();

@@ -16,7 +16,6 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IBatchCheckpoint
     private readonly IngestSession _session;
     private const short ColumnCount = 9;
 
-    private const long MaxRejectedCharsInMemory = 8 * 1024 * 1024;
 
     private BinaryCopyWriter _copy;
     private readonly MemoryEventDetector _detector = new();
@@ -144,7 +143,7 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IBatchCheckpoint
         await HostEventStore.SaveAsync(_session.Connection, _session.Host.Id, _detector.Finish(), ct);
     }
 
-    public bool NeedsCheckpoint => _session.PendingRejectedChars >= MaxRejectedCharsInMemory;
+    public bool NeedsCheckpoint => _session.RejectedNeedStoring;
 
     /// <summary>Stores the rejected lines so far between two COPYs of the same transaction.</summary>
     public async Task CheckpointAsync(CancellationToken ct)
