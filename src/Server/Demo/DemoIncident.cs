@@ -21,22 +21,23 @@ internal sealed class DemoIncident
     public const int AttackRequestsInWindow = 452;
     public const int OomKills = 10;
 
-    private static readonly TimeSpan Jst = TimeSpan.FromHours(9);
+    /// <summary>A time of the incident's day, 2015-08-17, on the host's clock (Asia/Tokyo, +09:00).</summary>
+    public static DateTimeOffset At(int hour, int minute, int second = 0) => new(2015, 8, 17, hour, minute, second, TimeSpan.FromHours(9));
 
     /// <summary>The logs shipped: [Start, End).</summary>
-    public static readonly DateTimeOffset Start = new(2015, 8, 17, 11, 0, 0, Jst);
-    public static readonly DateTimeOffset End = new(2015, 8, 17, 13, 0, 0, Jst);
+    public static readonly DateTimeOffset Start = At(11, 0);
+    public static readonly DateTimeOffset End = At(13, 0);
 
     /// <summary>The ten minutes in which the attacker sent <see cref="AttackRequestsInWindow"/> requests.</summary>
-    public static readonly DateTimeOffset AttackFrom = new(2015, 8, 17, 12, 10, 0, Jst);
-    public static readonly DateTimeOffset AttackTo = new(2015, 8, 17, 12, 20, 0, Jst);
+    public static readonly DateTimeOffset AttackFrom = At(12, 10);
+    public static readonly DateTimeOffset AttackTo = At(12, 20);
 
-    public static readonly DateTimeOffset FirstKill = new(2015, 8, 17, 12, 31, 33, Jst);
-    public static readonly DateTimeOffset LastKill = new(2015, 8, 17, 12, 33, 41, Jst);
+    public static readonly DateTimeOffset FirstKill = At(12, 31, 33);
+    public static readonly DateTimeOffset LastKill = At(12, 33, 41);
 
     /// <summary>The hour the printed link opens: calm, the ramp-up, the drain, the kills and the recovery.</summary>
-    public static readonly DateTimeOffset OverviewFrom = new(2015, 8, 17, 11, 50, 0, Jst);
-    public static readonly DateTimeOffset OverviewTo = new(2015, 8, 17, 12, 50, 0, Jst);
+    public static readonly DateTimeOffset OverviewFrom = At(11, 50);
+    public static readonly DateTimeOffset OverviewTo = At(12, 50);
 
     private DemoIncident(TimeSpan shift, List<DemoLine> access, List<DemoLine> syslog, List<DemoMemorySample> memory)
     {

@@ -15,9 +15,9 @@ internal static class DemoMemory
     // What one attack request leaves allocated in the child that served it.
     private const long KbPerAttackRequest = 3700;
 
-    private static readonly DateTimeOffset SwapFrom = At(12, 18, 0);
-    private static readonly DateTimeOffset SwapGoneAt = At(12, 31, 30);
-    private static readonly DateTimeOffset TomcatRestart = At(12, 38, 20);
+    private static readonly DateTimeOffset SwapFrom = DemoIncident.At(12, 18, 0);
+    private static readonly DateTimeOffset SwapGoneAt = DemoIncident.At(12, 31, 30);
+    private static readonly DateTimeOffset TomcatRestart = DemoIncident.At(12, 38, 20);
 
     public static List<DemoMemorySample> Generate()
     {
@@ -33,7 +33,7 @@ internal static class DemoMemory
             {
                 // Before the kills: what the attack took, until only the kernel's reserve is left.
                 var drained = steady - KbPerAttackRequest * AttackRequestsBefore(time.AddSeconds(-20));
-                var floor = time < SwapGoneAt ? 200000 - 140000 * Progress(time, At(12, 20, 0), SwapGoneAt) : 60000;
+                var floor = time < SwapGoneAt ? 200000 - 140000 * Progress(time, DemoIncident.At(12, 20, 0), SwapGoneAt) : 60000;
                 available = Math.Max(drained, floor + Noise(9000));
                 var swapUsed = Math.Pow(Progress(time, SwapFrom, SwapGoneAt), 1.3);
                 swapFree = time < SwapFrom ? SwapFreeBeforeKb + Noise(600) : Math.Max(0, SwapFreeBeforeKb * (1 - swapUsed) + Noise(4000));
@@ -74,6 +74,4 @@ internal static class DemoMemory
 
     private static double Progress(DateTimeOffset time, DateTimeOffset from, DateTimeOffset to) =>
         Math.Clamp((time - from).TotalSeconds / (to - from).TotalSeconds, 0, 1);
-
-    private static DateTimeOffset At(int hour, int minute, int second) => new(2015, 8, 17, hour, minute, second, TimeSpan.FromHours(9));
 }

@@ -66,9 +66,9 @@ internal static class DemoSystemLog
         int? adminSession = null;
         var sshBursts = new (DateTimeOffset At, string Ip, string[] Users)[]
         {
-            (At(11, 14, 2), "221.229.172.38", ["oracle", "test", "admin", "postgres", "git", "ubuntu"]),
-            (At(12, 12, 40), "116.31.116.42", ["root", "root", "root", "root", "root"]),
-            (At(12, 47, 10), "61.177.172.55", ["root", "root", "root", "root"]),
+            (DemoIncident.At(11, 14, 2), "221.229.172.38", ["oracle", "test", "admin", "postgres", "git", "ubuntu"]),
+            (DemoIncident.At(12, 12, 40), "116.31.116.42", ["root", "root", "root", "root", "root"]),
+            (DemoIncident.At(12, 47, 10), "61.177.172.55", ["root", "root", "root", "root"]),
         };
 
         // Walk the two hours a second at a time so that process ids grow as the host forks.
@@ -87,14 +87,14 @@ internal static class DemoSystemLog
                     AddFailedLogin(entries, pids.Next(2), time, ip, users[attempt / 4], random.Next(32768, 61000));
                 }
             }
-            if (time == At(12, 28, 43))
+            if (time == DemoIncident.At(12, 28, 43))
             {
                 entries.Add(new(time, "kernel", null, "INFO: task java:2861 blocked for more than 120 seconds."));
                 entries.Add(new(time, "kernel", null, "      Not tainted " + Kernel));
                 entries.Add(new(time, "kernel", null, "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message."));
                 entries.Add(new(time, "kernel", null, "java          D 0000000000000001     0  2861      1 0x00000080"));
             }
-            foreach (var (kill, number) in Kills.Select((k, i) => (k, i)).Where(k => At(k.k.Hour, k.k.Minute, k.k.Second) == time))
+            foreach (var (kill, number) in Kills.Select((k, i) => (k, i)).Where(k => DemoIncident.At(k.k.Hour, k.k.Minute, k.k.Second) == time))
             {
                 AddKill(entries, pids, time, kill, number);
             }
@@ -232,35 +232,33 @@ internal static class DemoSystemLog
 
     private static void AddAdminSession(List<DemoSyslogEntry> entries, PidCounter pids, DateTimeOffset time, ref int? session)
     {
-        if (time == At(12, 36, 40))
+        if (time == DemoIncident.At(12, 36, 40))
         {
             var pid = pids.Next(3);
             entries.Add(new(time, "sshd", pid, "Accepted publickey for admin from 210.138.88.213 port 50514 ssh2"));
             entries.Add(new(time, "sshd", pid, "pam_unix(sshd:session): session opened for user admin by (uid=0)"));
             session = pid;
         }
-        else if (time == At(12, 37, 5))
+        else if (time == DemoIncident.At(12, 37, 5))
         {
             entries.Add(new(time, "su", null, "pam_unix(su-l:session): session opened for user root by admin(uid=500)"));
         }
-        else if (time == At(12, 49, 52))
+        else if (time == DemoIncident.At(12, 49, 52))
         {
             entries.Add(new(time, "su", null, "pam_unix(su-l:session): session closed for user root"));
         }
-        else if (time == At(12, 49, 55))
+        else if (time == DemoIncident.At(12, 49, 55))
         {
             entries.Add(new(time, "sshd", session, "Received disconnect from 210.138.88.213: 11: disconnected by user"));
             entries.Add(new(time, "sshd", session, "pam_unix(sshd:session): session closed for user admin"));
         }
     }
 
-    private static DateTimeOffset At(int hour, int minute, int second) => new(2015, 8, 17, hour, minute, second, TimeSpan.FromHours(9));
-
     /// <summary>The host's next process id: cron jobs and logins take a few, Apache forks a child per attack connection it cannot serve.</summary>
     private sealed class PidCounter
     {
-        private static readonly DateTimeOffset ForkFrom = At(12, 8, 0);
-        private static readonly DateTimeOffset ForkTo = At(12, 21, 0);
+        private static readonly DateTimeOffset ForkFrom = DemoIncident.At(12, 8, 0);
+        private static readonly DateTimeOffset ForkTo = DemoIncident.At(12, 21, 0);
         private const int ChildrenPerMinute = 12;
 
         private int _next = 12481;
