@@ -21,7 +21,7 @@ namespace Dashboard.Server.Stats;
 internal sealed class IpRanking(NpgsqlDataSource dataSource)
 {
     // $1..$6: see ReadRange.AddRollupParameters. The hours of the range that hold data, with their totals.
-    private const string HourTotalsCte = """
+    internal const string HourTotalsCte = """
         hour_totals AS (
             SELECT host_id, date_bin('1 hour', minute, timestamptz '1970-01-01 00:00:00+00') AS hour, sum(requests)::bigint AS total
             FROM access_host_minute
@@ -111,7 +111,8 @@ internal sealed class IpRanking(NpgsqlDataSource dataSource)
         var leading = bounds.Leading(count);
         var ranked = leading.Length == 0 ? [] : await ReadAsync(connection, DetailsSql, range, ip: leading, limit: null, ct);
         ranked.Sort(RankedIp.ByRequests);
-        if (!bounds.Proves(ranked, count) && bounds.Contenders(ranked, count) is { Length: > 0 and <= MaxContenders } contenders)
+        var contenders = bounds.Contenders(ranked, count);
+        if (!bounds.Proves(ranked, count, contenders) && contenders.Length is > 0 and <= MaxContenders)
         {
             ranked.AddRange(await ReadAsync(connection, DetailsSql, range, ip: contenders, limit: null, ct));
             ranked.Sort(RankedIp.ByRequests);

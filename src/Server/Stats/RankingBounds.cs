@@ -38,15 +38,12 @@ internal sealed class RankingBounds
     /// <see cref="Leading"/> — holds the true top <paramref name="count"/>: no address whose total is not
     /// known exactly, listed or not, can reach its <paramref name="count"/>-th entry.
     /// </summary>
-    public bool Proves(IReadOnlyList<RankedIp> exact, int count)
-    {
-        if (_totalFloor == 0)
-        {
-            // Every leaderboard lists its whole hour: every total is known exactly.
-            return true;
-        }
-        return exact.Count >= count && _totalFloor < exact[count - 1].Requests && Contenders(exact, count).Length == 0;
-    }
+    public bool Proves(IReadOnlyList<RankedIp> exact, int count) => Proves(exact, count, Contenders(exact, count));
+
+    /// <summary><see cref="Proves(IReadOnlyList{RankedIp}, int)"/> with the <see cref="Contenders"/> of <paramref name="exact"/> already found.</summary>
+    public bool Proves(IReadOnlyList<RankedIp> exact, int count, IPAddress[] contenders) =>
+        // A zero floor: every leaderboard lists its whole hour, so every total is known exactly.
+        _totalFloor == 0 || (exact.Count >= count && _totalFloor < exact[count - 1].Requests && contenders.Length == 0);
 
     /// <summary>The addresses not known exactly whose totals could still reach the <paramref name="count"/>-th entry.</summary>
     public IPAddress[] Contenders(IReadOnlyList<RankedIp> exact, int count)

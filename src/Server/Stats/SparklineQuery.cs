@@ -21,12 +21,9 @@ internal sealed class SparklineQuery(NpgsqlDataSource dataSource)
         GROUP BY 1, 2
         """;
 
-    private const string HoursSql = """
-        WITH hours AS (
-            SELECT DISTINCT host_id, date_bin('1 hour', minute, timestamptz '1970-01-01 00:00:00+00') AS hour
-            FROM access_host_minute WHERE minute >= $4 AND minute < $5 AND ($1::integer IS NULL OR host_id = $1)
-        )
-        SELECT a.client_ip, a.hour, sum(a.requests)::bigint FROM hours h
+    private const string HoursSql = $"""
+        WITH {IpRanking.HourTotalsCte}
+        SELECT a.client_ip, a.hour, sum(a.requests)::bigint FROM hour_totals h
         CROSS JOIN LATERAL (SELECT client_ip, hour, requests FROM access_hour a
                             WHERE a.hour = h.hour AND a.host_id = h.host_id AND a.client_ip = ANY($7) OFFSET 0) a
         GROUP BY 1, 2
