@@ -1,3 +1,4 @@
+using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Ship.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests;

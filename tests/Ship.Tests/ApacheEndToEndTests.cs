@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Dashboard.Shared;
+using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Ship.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests;

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Ship.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Dashboard.Server.Tests.Infrastructure;
 
 namespace Dashboard.Server.Tests.Ingest.Shippers;
@@ -10,17 +11,13 @@ namespace Dashboard.Server.Tests.Ingest.Shippers;
 /// </summary>
 public sealed class ShipperProcessTests(KestrelDashboardApp app) : IClassFixture<KestrelDashboardApp>
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
-
     private static string ShipFile(string relative) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ship", relative));
 
-    private const string SyslogNg = "/usr/sbin/syslog-ng";
     private const string Collectd = "/usr/sbin/collectd";
 
     [Fact]
     public async Task Syslog_ng_with_the_shipped_config_delivers_the_access_log_and_the_kernels_kill_lines()
     {
-        InstalledPrograms.Require("syslog-ng-core syslog-ng-mod-http", SyslogNg);
         var token = await app.AddHostAsync("sng-web1");
         using var folder = new TempFolder();
         var accessLog = Path.Combine(folder.Path, "access_log");
@@ -34,26 +31,13 @@ public sealed class ShipperProcessTests(KestrelDashboardApp app) : IClassFixture
             "Aug 17 12:31:33 sng-web1 kernel: Killed process 12921, UID 500, (java) total-vm:3512908kB, anon-rss:912384kB, file-rss:120kB",
             "Aug 17 12:31:40 sng-web1 crond[1234]: (root) CMD (run-parts /etc/cron.hourly)",
         ]);
-        var config = ShipFile("syslog-ng/aid.conf")
-            .Replace("http://dashboard.example:8080", app.Url, StringComparison.Ordinal)
-            .Replace("aid_ingest_REPLACE_ME", token, StringComparison.Ordinal)
-            .Replace("/var/log/httpd/access_log", accessLog, StringComparison.Ordinal)
-            .Replace("/var/log/messages", messages, StringComparison.Ordinal);
-        await File.WriteAllTextAsync(Path.Combine(folder.Path, "aid.conf"), config);
-        var main = Path.Combine(folder.Path, "syslog-ng.conf");
-        await File.WriteAllTextAsync(main, $"@version: 3.38\n@include \"{Path.Combine(folder.Path, "aid.conf")}\"\n");
-
-        using var daemon = Start(SyslogNg, "-F", "--no-caps", "-f", main,
-            "--persist-file", Path.Combine(folder.Path, "persist"), "--pidfile", Path.Combine(folder.Path, "pid"),
-            "--control", Path.Combine(folder.Path, "ctl"));
-        try
+        await using (var syslogNg = new SyslogNg(new Uri(app.Url), token, accessLog, messages))
         {
-            await WaitForAsync(daemon, "SELECT count(*) FROM access_log a JOIN hosts h ON h.id = a.host_id WHERE h.name = 'sng-web1'", 25);
-            await WaitForAsync(daemon, "SELECT count(*) FROM syslog_lines l JOIN hosts h ON h.id = l.host_id WHERE h.name = 'sng-web1'", 3);
-        }
-        finally
-        {
-            await StopAsync(daemon);
+            syslogNg.Start();
+            await WaitForRowsAsync(() => syslogNg.HasExited, () => syslogNg.Log,
+                "SELECT count(*) FROM access_log a JOIN hosts h ON h.id = a.host_id WHERE h.name = 'sng-web1'", 25);
+            await WaitForRowsAsync(() => syslogNg.HasExited, () => syslogNg.Log,
+                "SELECT count(*) FROM syslog_lines l JOIN hosts h ON h.id = l.host_id WHERE h.name = 'sng-web1'", 3);
         }
 
         var kill = await Sql.RowsAsync(app.ConnectionString,
@@ -89,14 +73,18 @@ public sealed class ShipperProcessTests(KestrelDashboardApp app) : IClassFixture
 
             """);
 
-        using var daemon = Start(Collectd, "-f", "-C", main);
-        try
+        var (daemon, output) = Start(Collectd, "-f", "-C", main);
+        using (daemon)
         {
-            await WaitForAsync(daemon, "SELECT count(*) FROM memory_samples m JOIN hosts h ON h.id = m.host_id WHERE h.name = 'cd-web1' AND m.swap_total_kb IS NOT NULL", 2);
-        }
-        finally
-        {
-            await StopAsync(daemon);
+            try
+            {
+                await WaitForRowsAsync(() => daemon.HasExited, output,
+                    "SELECT count(*) FROM memory_samples m JOIN hosts h ON h.id = m.host_id WHERE h.name = 'cd-web1' AND m.swap_total_kb IS NOT NULL", 2);
+            }
+            finally
+            {
+                await StopAsync(daemon);
+            }
         }
 
         var memTotal = long.Parse((await File.ReadAllLinesAsync("/proc/meminfo")).First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal))
@@ -110,7 +98,8 @@ public sealed class ShipperProcessTests(KestrelDashboardApp app) : IClassFixture
             "SELECT count(*) FROM rejected_lines r JOIN hosts h ON h.id = r.host_id WHERE h.name = 'cd-web1' AND r.reason NOT LIKE '%reading is incomplete%'"));
     }
 
-    private static Process Start(string program, params string[] arguments)
+    /// <summary>The daemon, and what it has printed so far (for the failure messages).</summary>
+    private static (Process Daemon, Func<string> Output) Start(string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -118,49 +107,37 @@ public sealed class ShipperProcessTests(KestrelDashboardApp app) : IClassFixture
             start.ArgumentList.Add(argument);
         }
         var process = Process.Start(start)!;
-        // Kept for the failure message of WaitForAsync.
-        process.OutputDataReceived += (_, e) => Note(process, e.Data);
-        process.ErrorDataReceived += (_, e) => Note(process, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, System.Text.StringBuilder> Outputs = new();
-
-    private static void Note(Process process, string? line)
-    {
-        if (line is not null)
+        var output = new StringBuilder();
+        void Note(string? line)
         {
-            var output = Outputs.GetOrAdd(process.Id, _ => new System.Text.StringBuilder());
-            lock (output)
+            if (line is not null)
             {
-                output.AppendLine(line);
+                lock (output)
+                {
+                    output.AppendLine(line);
+                }
             }
         }
-    }
-
-    private static string OutputOf(Process daemon)
-    {
-        var output = Outputs.GetOrAdd(daemon.Id, _ => new System.Text.StringBuilder());
-        lock (output)
+        process.OutputDataReceived += (_, e) => Note(e.Data);
+        process.ErrorDataReceived += (_, e) => Note(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, () =>
         {
-            return output.ToString();
-        }
+            lock (output)
+            {
+                return output.ToString();
+            }
+        });
     }
 
     // The daemon ships on its own schedule (batch timeout, flush interval): wait for the rows, not a fixed time.
-    private async Task WaitForAsync(Process daemon, string countSql, long expected)
-    {
-        var watch = Stopwatch.StartNew();
-        long count;
-        while ((count = await Sql.CountAsync(app.ConnectionString, countSql)) < expected)
+    private Task WaitForRowsAsync(Func<bool> exited, Func<string> output, string countSql, long expected) =>
+        Wait.UntilAsync(async () =>
         {
-            Assert.False(daemon.HasExited, $"{daemon.StartInfo.FileName} exited:\n{OutputOf(daemon)}");
-            Assert.True(watch.Elapsed < Deadline, $"{count} of {expected} rows arrived within {Deadline.TotalSeconds} s:\n{OutputOf(daemon)}");
-            await Task.Delay(250);
-        }
-    }
+            Assert.False(exited(), $"the daemon exited:\n{output()}");
+            return await Sql.CountAsync(app.ConnectionString, countSql) >= expected;
+        }, $"{expected} rows for {countSql}", output);
 
     private static async Task StopAsync(Process daemon)
     {

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Dashboard.Server.Tests.Infrastructure;
 
-namespace Dashboard.Ship.Tests.Infrastructure;
+namespace Dashboard.Server.Tests.Infrastructure;
 
 /// <summary>
 /// syslog-ng running ship/syslog-ng/aid.conf as a user installs it (its @define values replaced), in the foreground
@@ -21,21 +20,29 @@ public sealed class SyslogNg : IAsyncDisposable
     private Process? _process;
 
     /// <param name="accessLog">The file that the config's access log source follows.</param>
+    /// <param name="messages">The file that its system log source follows; none: an empty one.</param>
     /// <param name="timeReopen">Seconds between attempts while the dashboard is unreachable, instead of the shipped value.</param>
-    public SyslogNg(Uri dashboard, string token, string accessLog, int timeReopen)
+    public SyslogNg(Uri dashboard, string token, string accessLog, string? messages = null, int? timeReopen = null)
     {
         InstalledPrograms.Require("syslog-ng-core syslog-ng-mod-http", Program);
-        // The config's system log source follows a file too; this host's has no lines to ship.
-        var messages = Path.Combine(_folder.Path, "messages");
-        File.WriteAllText(messages, "");
+        if (messages is null)
+        {
+            messages = Path.Combine(_folder.Path, "messages");
+            File.WriteAllText(messages, "");
+        }
         var config = File.ReadAllText(ShippedConfig);
-        foreach (var (shipped, replacement) in (ReadOnlySpan<(string, string)>)[
+        List<(string, string)> replacements =
+        [
             ("@define aid_url \"http://dashboard.example:8080\"", $"@define aid_url \"{dashboard.GetLeftPart(UriPartial.Authority)}\""),
             ("@define aid_token \"aid_ingest_REPLACE_ME\"", $"@define aid_token \"{token}\""),
             ("@define aid_access_log \"/var/log/httpd/access_log\"", $"@define aid_access_log \"{accessLog}\""),
             ("@define aid_syslog_file \"/var/log/messages\"", $"@define aid_syslog_file \"{messages}\""),
-            ("time-reopen(10)", $"time-reopen({timeReopen.ToString(CultureInfo.InvariantCulture)})"),
-        ])
+        ];
+        if (timeReopen is { } seconds)
+        {
+            replacements.Add(("time-reopen(10)", $"time-reopen({seconds.ToString(CultureInfo.InvariantCulture)})"));
+        }
+        foreach (var (shipped, replacement) in replacements)
         {
             // A changed shipped config must change this test too, not be run half-replaced.
             Assert.True(config.Contains(shipped, StringComparison.Ordinal), $"ship/syslog-ng/aid.conf no longer contains '{shipped}'");
