@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Dashboard.Server.Data.Embedded;
 using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Shared;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Dashboard.Ship.Tests.Infrastructure;
@@ -43,14 +45,9 @@ public sealed class DashboardServer : IAsyncLifetime, IDisposable
         {
             throw new InvalidOperationException($"the server listens on {_process.BaseAddress}, not on port {Port}");
         }
-        ConnectionString = new NpgsqlConnectionStringBuilder
-        {
-            Host = await SocketFolderAsync(),
-            Port = 5432,
-            Username = "dashboard",
-            Database = "dashboard",
-            Pooling = false,
-        }.ConnectionString;
+        // The server owns the cluster it started: this finds it running, without adopting it (disposing it stops nothing).
+        await using var postgres = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions(_data.Path), NullLogger.Instance);
+        ConnectionString = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Pooling = false }.ConnectionString;
     }
 
     /// <summary>Stops the server and its database (SIGTERM, as systemd would): the port refuses connections.</summary>
@@ -141,16 +138,6 @@ public sealed class DashboardServer : IAsyncLifetime, IDisposable
         var response = await client.PostAsJsonAsync(new Uri("/api/v1/session", UriKind.Relative), new LoginRequest("admin", AdminPassword));
         response.EnsureSuccessStatusCode();
         return _operator = client;
-    }
-
-    // postmaster.pid: pid, data folder, start time, port, socket folder, ...
-    private async Task<string> SocketFolderAsync()
-    {
-        var moved = Path.Combine(_data.Path, "postgres-location.txt");
-        var home = File.Exists(moved) ? (await File.ReadAllTextAsync(moved)).Trim()
-            : Environment.UserName == "root" ? Path.Combine(_data.Path, "postgres") : _data.Path;
-        var lines = await File.ReadAllLinesAsync(Path.Combine(home, "pgdata", "postmaster.pid"));
-        return lines[4].Trim();
     }
 }
 
