@@ -23,7 +23,7 @@ public sealed class AccessLog(string path) : IDisposable
         var text = new StringBuilder();
         for (var i = 0; i < lines; i++)
         {
-            text.Append(ApacheLines.Combined("10.1.2.3", DateTimeOffset.UtcNow, path: $"/t/{++_next}")).Append('\n');
+            text.Append(NextLine());
         }
         Append(text.ToString());
     }

@@ -113,21 +113,19 @@ public sealed class Shipper : IDisposable
     public string StreamState(string prefix) => Assert.Single(Directory.GetDirectories(StatePath, prefix + "*"));
 
     /// <summary>inode, offset, fingerprint length and hash, or null before the first save.</summary>
-    public string[]? Position(string prefix)
-    {
-        var folders = Directory.Exists(StatePath) ? Directory.GetDirectories(StatePath, prefix + "*") : [];
-        var file = folders.Length == 1 ? Path.Combine(folders[0], "position") : null;
-        return file is not null && File.Exists(file) ? File.ReadAllText(file).Trim().Split(' ') : null;
-    }
+    public string[]? Position(string prefix) => StreamFolder(prefix) is { } folder ? PositionIn(folder) : null;
 
     /// <summary>Whether the shipper has shipped <paramref name="log"/> to its end, as the file is now, and has nothing in flight.</summary>
-    public bool CaughtUp(string log, string prefix = "access")
-    {
-        var position = Position(prefix);
-        var stream = Directory.Exists(StatePath) ? Directory.GetDirectories(StatePath, prefix + "*").SingleOrDefault() : null;
-        return position is not null && stream is not null && !File.Exists(Path.Combine(stream, "inflight.meta"))
+    public bool CaughtUp(string log, string prefix = "access") =>
+        StreamFolder(prefix) is { } folder && PositionIn(folder) is { } position && !File.Exists(Path.Combine(folder, "inflight.meta"))
             && position[0] == Inode(log) && long.Parse(position[1], CultureInfo.InvariantCulture) == new FileInfo(log).Length;
-    }
+
+    private static string[]? PositionIn(string folder) =>
+        Path.Combine(folder, "position") is var file && File.Exists(file) ? File.ReadAllText(file).Trim().Split(' ') : null;
+
+    /// <summary>The stream's state folder, or null while there is none (or, wrongly, several).</summary>
+    private string? StreamFolder(string prefix) =>
+        Directory.Exists(StatePath) && Directory.GetDirectories(StatePath, prefix + "*") is [var folder] ? folder : null;
 
     public static string Inode(string path)
     {
