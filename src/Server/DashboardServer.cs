@@ -20,7 +20,7 @@ internal static class DashboardServer
         builder.AddDashboardAuth();
         builder.AddIngest();
         builder.AddStats();
-        builder.Services.AddRazorComponents().AddInteractiveWebAssemblyComponents();
+        builder.AddServerDrawnPages();
         configure?.Invoke(builder);
 
         var app = builder.Build();

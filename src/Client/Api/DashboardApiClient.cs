@@ -6,11 +6,11 @@ using Microsoft.AspNetCore.Components;
 namespace Dashboard.Client.Api;
 
 /// <summary>
-/// The dashboard's one way to the server: typed calls returning the Shared records. A 401 sends the
+/// The browser's way to the server: typed calls returning the Shared records. A 401 sends the
 /// operator to sign in (and back here afterwards); an unreachable or failing API is an
 /// <see cref="ApiUnavailableException"/> the page shows, then retries.
 /// </summary>
-public sealed class DashboardApiClient(HttpClient http, NavigationManager navigation)
+public sealed class DashboardApiClient(HttpClient http, NavigationManager navigation) : IReadApi
 {
     /// <summary>The header the server requires on state-changing calls made with the session cookie.</summary>
     public const string RequestHeader = "X-Dashboard-Request";
@@ -23,7 +23,6 @@ public sealed class DashboardApiClient(HttpClient http, NavigationManager naviga
     public Task<List<IpSummary>> GetIpsAsync(string rangeQuery, int limit, CancellationToken ct) =>
         GetAsync<List<IpSummary>>($"api/v1/ips?{rangeQuery}&limit={limit}&sparklines=1", ct)!;
 
-    /// <summary>Null when the address sent nothing in the range.</summary>
     public Task<IpDetail?> GetIpAsync(string ip, string rangeQuery, CancellationToken ct) =>
         GetAsync<IpDetail>($"api/v1/ips/{Uri.EscapeDataString(ip)}?{rangeQuery}", ct, notFoundIsNull: true);
 
@@ -37,7 +36,6 @@ public sealed class DashboardApiClient(HttpClient http, NavigationManager naviga
     public Task<List<HostEventItem>> GetEventsAsync(string rangeQuery, CancellationToken ct) =>
         GetAsync<List<HostEventItem>>($"api/v1/events?{rangeQuery}", ct)!;
 
-    /// <summary>Who is signed in, or null.</summary>
     public async Task<SessionInfo?> GetSessionAsync(CancellationToken ct)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, "api/v1/session"), ct);
@@ -123,8 +121,7 @@ public sealed class DashboardApiClient(HttpClient http, NavigationManager naviga
     {
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
-            var here = navigation.ToBaseRelativePath(navigation.Uri);
-            navigation.NavigateTo("login?returnUrl=" + Uri.EscapeDataString("/" + here));
+            navigation.NavigateToSignIn();
             throw new SignInRequiredException();
         }
         if (!response.IsSuccessStatusCode)

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Logging;
 using Microsoft.JSInterop;
@@ -12,6 +13,9 @@ namespace Dashboard.Client.Charts;
 public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
 {
     internal const string ModulePath = "./Charts/ApexChart.razor.js";
+
+    // As JS interop writes options for create(): the module compares the two to take a drawn chart over.
+    private static readonly JsonSerializerOptions InteropJson = new(JsonSerializerDefaults.Web);
 
     private ElementReference _element;
     private IJSObjectReference? _module;
@@ -41,9 +45,11 @@ public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
     [Parameter]
     public EventCallback<XAnnotation> OnAnnotationClick { get; set; }
 
+    private string? ServerDrawnOptions() => RendererInfo.IsInteractive ? null : JsonSerializer.Serialize(Options, InteropJson);
+
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (_syncing || _disposed)
+        if (_syncing || _disposed || !RendererInfo.IsInteractive)
         {
             return; // a running sync picks up the latest Options when its current step returns
         }

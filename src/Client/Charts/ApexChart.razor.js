@@ -1,5 +1,6 @@
 // Drives one ApexCharts chart for ApexChart.razor. The library is the UMD build that Client.csproj copies
-// from npm into wwwroot/lib; it is loaded once, by a script tag, on the first chart.
+// from npm into wwwroot/lib; the page loads it (and this module) with script tags, and this module loads
+// it itself where a page did not.
 //
 // Everything a chart shows may come from log lines (series names are client IPs, annotation labels are
 // process names from kernel logs). ApexCharts writes legends and tooltips with innerHTML, so every
@@ -179,7 +180,7 @@ function toConfig(options, callbacks) {
       tooltip: { enabled: false },
     },
     yaxis: toYAxis(options),
-    annotations: toAnnotations(options.annotations, callbacks.annotationClicked, options),
+    annotations: toAnnotations(options.annotations, index => callbacks.annotationClicked(index), options),
     tooltip: {
       shared: true,
       intersect: false, // bar charts default to true, which ApexCharts refuses beside shared
@@ -189,9 +190,69 @@ function toConfig(options, callbacks) {
   };
 }
 
+// A chart draws into a canvas element of its own inside the component's element, so that a chart drawn
+// from the server's HTML can move into the element Blazor renders in its place.
+function drawInto(element, options, callbacks) {
+  const canvas = document.createElement('div');
+  element.replaceChildren(canvas);
+  const chart = new globalThis.ApexCharts(canvas, toConfig(options, callbacks));
+  return { chart, canvas, rendered: chart.render() };
+}
+
+// The server draws a page before WebAssembly has started, each chart as an empty element carrying its
+// options (data-chart): they are drawn here, as soon as this module runs. When WebAssembly starts, Blazor
+// replaces the server's HTML with its own; in that same task (before the browser paints a frame without
+// them) the drawn charts move, in page order, into the chart elements that replaced theirs, where
+// create() takes them over if .NET asks for the same options, and draws anew otherwise.
+const serverDrawn = [];
+const takenOver = new WeakMap();
+
+async function drawServerCharts() {
+  const elements = [...document.querySelectorAll('.apex-chart[data-chart]')];
+  if (elements.length === 0) {
+    return;
+  }
+  await loadApexCharts();
+  const dark = document.documentElement.dataset.theme !== 'light';
+  for (const element of elements.filter(e => e.isConnected)) {
+    // Normalised as create() compares it: .NET's options, serialised by JS interop, parsed, stringified.
+    const options = JSON.parse(element.dataset.chart);
+    if (options.dark !== dark) {
+      continue; // drawn for a theme the browser had not told the server of yet: WebAssembly draws it
+    }
+    const early = {};
+    const callbacks = { zoomed: (from, to) => { early.zoom = [from, to]; }, annotationClicked: () => {} };
+    serverDrawn.push({ element, json: JSON.stringify(options), callbacks, early, ...drawInto(element, options, callbacks) });
+  }
+  new MutationObserver((_, observer) => {
+    if (serverDrawn.every(drawn => !drawn.element.isConnected)) {
+      observer.disconnect();
+      moveIntoReplacements();
+    }
+  }).observe(document.body, { childList: true, subtree: true });
+}
+
+function moveIntoReplacements() {
+  const replacements = [...document.querySelectorAll('.apex-chart:not([data-chart])')];
+  serverDrawn.forEach((drawn, index) => {
+    const replacement = replacements[index];
+    if (replacement && replacement.childElementCount === 0) {
+      replacement.appendChild(drawn.canvas);
+      takenOver.set(replacement, drawn);
+    } else {
+      drawn.chart.destroy();
+    }
+  });
+  serverDrawn.length = 0;
+}
+
+// A chart it fails to draw is drawn again by create(), which reports a failure to .NET.
+drawServerCharts().catch(error => console.error('Drawing the server\'s charts failed', error));
+
 /**
- * Draws a chart into element and returns its handle.
- * @param {HTMLElement} element an empty element the chart owns
+ * Draws a chart into element and returns its handle; takes over the chart drawn from the server's HTML
+ * there, if it shows the same options.
+ * @param {HTMLElement} element an element the chart owns
  * @param {object} options ChartOptions as serialised by .NET
  * @param {object} dotNet the component's DotNetObjectReference
  */
@@ -200,10 +261,24 @@ export async function create(element, options, dotNet) {
     zoomed: (from, to) => dotNet.invokeMethodAsync('OnChartZoomed', from, to),
     annotationClicked: index => dotNet.invokeMethodAsync('OnAnnotationClicked', index),
   };
-  const ApexCharts = await loadApexCharts();
-  const chart = new ApexCharts(element, toConfig(options, callbacks));
-  await chart.render();
+  const drawn = takenOver.get(element);
+  takenOver.delete(element);
+  if (drawn && drawn.json === JSON.stringify(options)) {
+    Object.assign(drawn.callbacks, callbacks);
+    await drawn.rendered;
+    if (drawn.early.zoom) {
+      callbacks.zoomed(...drawn.early.zoom); // the operator zoomed before WebAssembly was there to hear it
+    }
+    return handleOf(drawn.chart, drawn.callbacks);
+  }
+  drawn?.chart.destroy();
+  await loadApexCharts();
+  const { chart, rendered } = drawInto(element, options, callbacks);
+  await rendered;
+  return handleOf(chart, callbacks);
+}
 
+function handleOf(chart, callbacks) {
   return {
     /**
      * Updates in place, without animation: the series alone through updateSeries(), anything else through
@@ -226,7 +301,7 @@ export async function create(element, options, dotNet) {
         partial.xaxis = toXRange(next);
       }
       if (changes.annotations) {
-        partial.annotations = toAnnotations(next.annotations, callbacks.annotationClicked, next);
+        partial.annotations = toAnnotations(next.annotations, index => callbacks.annotationClicked(index), next);
       }
       if (changes.series) {
         partial.series = toSeries(next.series);

@@ -1,4 +1,3 @@
-using Dashboard.Client.Api;
 using Dashboard.Client.State;
 using Dashboard.Shared;
 using Microsoft.AspNetCore.Components;
@@ -10,43 +9,33 @@ namespace Dashboard.Client.Pages;
 /// kills, what it asked for, its raw requests, and rules to block it. The range comes from the URL,
 /// as on the overview, and links back keep it.
 /// </summary>
-public sealed partial class IpDetailPage : ViewPage
+public sealed partial class IpDetailPage : ViewPage<IpDetailData>
 {
-    private IpDetail? _detail;
-    private List<MemoryPoint> _memory = [];
-    private List<HostEventItem> _events = [];
-    private string _apiQuery = "";
-    private bool _loaded;
-
     [Parameter]
     public string Ip { get; set; } = "";
 
-    protected override async Task<Action> FetchAsync(CancellationToken ct)
+    protected override async Task<IpDetailData> FetchAsync(string apiQuery, CancellationToken ct)
     {
-        var apiQuery = View.ApiQuery(DateTimeOffset.UtcNow);
         var detail = await Api.GetIpAsync(Ip, apiQuery, ct);
-        var zone = Zone;
-        List<MemoryPoint> memory = [];
-        List<HostEventItem> events = [];
-        if (detail is not null)
+        if (detail is null)
         {
-            var hostsOfIp = detail.Hosts.Select(h => h.Host).ToHashSet();
-            var zoneHost = View.Host ?? (hostsOfIp.Count == 1 ? hostsOfIp.First() : null);
-            zone = DisplayZone.For(View.Zone, Hosts?.FirstOrDefault(h => h.Name == zoneHost)?.TimeZone);
-            var allMemory = Api.GetMemoryAsync(apiQuery, ct);
-            var allEvents = Api.GetEventsAsync(apiQuery, ct);
-            memory = [.. (await allMemory).Where(m => hostsOfIp.Contains(m.Host))];
-            events = [.. (await allEvents).Where(e => hostsOfIp.Contains(e.Host))];
+            return new IpDetailData(null, [], []);
         }
-        return () =>
-        {
-            _apiQuery = apiQuery;
-            _detail = detail;
-            Zone = zone;
-            _memory = memory;
-            _events = events;
-            _loaded = true;
-        };
+        var hostsOfIp = detail.Hosts.Select(h => h.Host).ToHashSet();
+        var allMemory = Api.GetMemoryAsync(apiQuery, ct);
+        var allEvents = Api.GetEventsAsync(apiQuery, ct);
+        await Task.WhenAll(allMemory, allEvents);
+        return new IpDetailData(
+            detail,
+            [.. (await allMemory).Where(m => hostsOfIp.Contains(m.Host))],
+            [.. (await allEvents).Where(e => hostsOfIp.Contains(e.Host))]);
+    }
+
+    /// <summary>The zone of the host chosen in the view, else of the one host the address was seen on.</summary>
+    protected override string? HostZone(IpDetailData data, IReadOnlyList<HostInfo> hosts)
+    {
+        var zoneHost = View.Host ?? (data.Detail?.Hosts is [var only] ? only.Host : null);
+        return hosts.FirstOrDefault(h => h.Name == zoneHost)?.TimeZone;
     }
 
     private static TrafficResponse Timeline(IpDetail detail) => new(
@@ -58,7 +47,10 @@ public sealed partial class IpDetailPage : ViewPage
 
     private string OverviewLink() => View.Link("./");
 
-    private string CsvLink() => $"api/v1/ips/{Uri.EscapeDataString(_detail!.Ip)}/requests.csv?{_apiQuery}";
+    private string CsvLink(IpDetail detail) => $"api/v1/ips/{Uri.EscapeDataString(detail.Ip)}/requests.csv?{DataQuery}";
 
     protected override string Address(ViewState view) => view.Link($"ips/{Uri.EscapeDataString(Ip)}");
 }
+
+/// <summary>What the drill-down shows for one view: the address's detail (null if it sent nothing), its hosts' memory and events.</summary>
+public sealed record IpDetailData(IpDetail? Detail, List<MemoryPoint> Memory, List<HostEventItem> Events);

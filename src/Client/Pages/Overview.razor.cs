@@ -7,41 +7,31 @@ namespace Dashboard.Client.Pages;
 /// The overview: who is hitting us, since when, and is it what eats the memory. In live mode the charts
 /// update in place, so zoom, scroll and focus stay where the operator left them.
 /// </summary>
-public sealed partial class Overview : ViewPage
+public sealed partial class Overview : ViewPage<OverviewData>
 {
     private const int ChartIps = 5;
     private const int TableIps = 50;
 
-    private OverviewData? _data;
-
-    private sealed record OverviewData(TrafficResponse Traffic, List<IpSummary> Ips, List<MemoryPoint> Memory, List<HostEventItem> Events);
-
-    protected override async Task<Action> FetchAsync(CancellationToken ct)
+    protected override async Task<OverviewData> FetchAsync(string apiQuery, CancellationToken ct)
     {
-        var zone = DisplayZone.For(View.Zone, HostZone());
-        var query = View.ApiQuery(DateTimeOffset.UtcNow);
-        var traffic = Api.GetTrafficAsync(query, ChartIps, ct);
-        var ips = Api.GetIpsAsync(query, TableIps, ct);
-        var memory = Api.GetMemoryAsync(query, ct);
-        var events = Api.GetEventsAsync(query, ct);
-        var data = new OverviewData(await traffic, await ips, await memory, await events);
-        return () =>
-        {
-            Zone = zone;
-            _data = data;
-        };
+        var traffic = Api.GetTrafficAsync(apiQuery, ChartIps, ct);
+        var ips = Api.GetIpsAsync(apiQuery, TableIps, ct);
+        var memory = Api.GetMemoryAsync(apiQuery, ct);
+        var events = Api.GetEventsAsync(apiQuery, ct);
+        await Task.WhenAll(traffic, ips, memory, events);
+        return new OverviewData(await traffic, await ips, await memory, await events);
     }
 
     protected override string Address(ViewState view) => view.Link("");
 
     /// <summary>The zone of the host being looked at; with all hosts, theirs if they share one.</summary>
-    private string? HostZone()
+    protected override string? HostZone(OverviewData data, IReadOnlyList<HostInfo> hosts)
     {
         if (View.Host is not null)
         {
-            return Hosts?.FirstOrDefault(h => h.Name == View.Host)?.TimeZone;
+            return hosts.FirstOrDefault(h => h.Name == View.Host)?.TimeZone;
         }
-        var zones = Hosts?.Select(h => h.TimeZone).Distinct().ToList();
+        var zones = hosts.Select(h => h.TimeZone).Distinct().ToList();
         return zones is { Count: 1 } ? zones[0] : null;
     }
 
@@ -49,3 +39,6 @@ public sealed partial class Overview : ViewPage
 
     private Task CentreOnMarkerAsync(long chartMillis) => NavigateAsync(View.CentredOn(Zone.FromChartMillis(chartMillis), DateTimeOffset.UtcNow));
 }
+
+/// <summary>What the overview shows for one view.</summary>
+public sealed record OverviewData(TrafficResponse Traffic, List<IpSummary> Ips, List<MemoryPoint> Memory, List<HostEventItem> Events);

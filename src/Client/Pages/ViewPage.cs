@@ -9,19 +9,36 @@ namespace Dashboard.Client.Pages;
 /// A page whose view (range, host, zone, live) lives in the URL: every change navigates and the page reads
 /// the URL again. Loads are numbered so that a slower, older one never overwrites a newer one; live mode
 /// reloads every few seconds, and an unreachable API is retried whatever the mode.
+/// <para>
+/// The server draws the page first, with its data, and hands what it showed to the browser, which shows
+/// the same without asking again: the operator sees the incident before WebAssembly has started.
+/// </para>
 /// </summary>
-public abstract class ViewPage : ComponentBase, IDisposable
+/// <typeparam name="TData">What the page fetches for a view and shows.</typeparam>
+public abstract class ViewPage<TData> : ComponentBase, IDisposable
+    where TData : class
 {
+    // One page is drawn at a time, so what the server showed has one name.
+    private const string ShownKey = "view";
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(5);
 
     private readonly CancellationTokenSource _lifetime = new();
+    private PersistingComponentStateSubscription? _handOver;
+    private ShownView? _shown;
+    private ShownView? _fromServer;
     private int _loadNumber;
 
     [Inject]
-    protected DashboardApiClient Api { get; set; } = default!;
+    protected IReadApi Api { get; set; } = default!;
 
     [Inject]
     protected NavigationManager Navigation { get; set; } = default!;
+
+    [Inject]
+    private IOperatorBrowser Browser { get; set; } = default!;
+
+    [Inject]
+    private PersistentComponentState HandedOver { get; set; } = default!;
 
     // Blazor sets a page's parameters again only when they change: as parameters, the view's keys make a
     // navigation that changes only them (a zoom, a preset, live) reload the page.
@@ -51,24 +68,53 @@ public abstract class ViewPage : ComponentBase, IDisposable
 
     protected List<HostInfo>? Hosts { get; private set; }
 
-    protected DisplayZone Zone { get; set; } = DisplayZone.Utc;
+    /// <summary>What was fetched for the view shown; null until the first load has succeeded.</summary>
+    protected TData? Data { get; private set; }
+
+    /// <summary>The API query (from, to, host) <see cref="Data"/> was fetched with.</summary>
+    protected string DataQuery { get; private set; } = "";
+
+    protected DisplayZone Zone { get; private set; } = DisplayZone.Utc;
 
     /// <summary>Why the last load failed (the API cannot be reached); null once one succeeds.</summary>
     protected string? Error { get; private set; }
 
-    /// <summary>
-    /// Fetches what the page shows for <see cref="View"/>, and returns how to show it: the returned action
-    /// runs only when no newer load has started meanwhile.
-    /// </summary>
-    protected abstract Task<Action> FetchAsync(CancellationToken ct);
+    /// <summary>Fetches what the page shows for <see cref="View"/>, with the API query of its range.</summary>
+    protected abstract Task<TData> FetchAsync(string apiQuery, CancellationToken ct);
+
+    /// <summary>The time zone of the host the data is about, if it is about one (or all its hosts share one).</summary>
+    protected abstract string? HostZone(TData data, IReadOnlyList<HostInfo> hosts);
 
     /// <summary>The page's own address for a view (its path and the view's query).</summary>
     protected abstract string Address(ViewState view);
 
-    protected override void OnInitialized() => _ = RefreshLoopAsync(_lifetime.Token);
+    protected override void OnInitialized()
+    {
+        if (!RendererInfo.IsInteractive)
+        {
+            _handOver = HandedOver.RegisterOnPersisting(HandOver);
+            return;
+        }
+        if (HandedOver.TryTakeFromJson<ShownView>(ShownKey, out var shown) && shown?.Address == Here())
+        {
+            _fromServer = shown;
+        }
+        _ = RefreshLoopAsync(_lifetime.Token);
+    }
 
     // On the first render and on every navigation that changes the view (see the query keys above).
-    protected override Task OnParametersSetAsync() => LoadAsync();
+    protected override Task OnParametersSetAsync()
+    {
+        if (_fromServer is { } shown)
+        {
+            _fromServer = null;
+            View = ViewState.Parse(new Uri(Navigation.Uri).Query);
+            (From, To) = (shown.From, shown.To);
+            Show(shown);
+            return Task.CompletedTask;
+        }
+        return LoadAsync();
+    }
 
     protected Task NavigateAsync(ViewState view)
     {
@@ -82,15 +128,24 @@ public abstract class ViewPage : ComponentBase, IDisposable
     {
         var number = ++_loadNumber;
         View = ViewState.Parse(new Uri(Navigation.Uri).Query);
-        (From, To) = View.Resolve(DateTimeOffset.UtcNow);
+        var now = DateTimeOffset.UtcNow;
+        (From, To) = View.Resolve(now);
+        if (View.Zone == ZoneMode.Browser && Browser.TimeZone is null)
+        {
+            return; // drawn on the server for a browser whose zone it does not know: the browser loads it
+        }
+        var address = Here();
+        var (from, to) = (From, To);
+        var apiQuery = View.ApiQuery(now);
         var ct = _lifetime.Token;
         try
         {
-            Hosts ??= await Api.GetHostsAsync(ct);
-            var show = await FetchAsync(ct);
+            var hosts = Hosts is { } known ? Task.FromResult(known) : Api.GetHostsAsync(ct);
+            var data = FetchAsync(apiQuery, ct);
+            await Task.WhenAll(hosts, data);
             if (number == _loadNumber)
             {
-                show();
+                Show(new ShownView(address, from, to, apiQuery, await hosts, await data));
                 Error = null;
             }
         }
@@ -113,6 +168,26 @@ public abstract class ViewPage : ComponentBase, IDisposable
         StateHasChanged();
     }
 
+    private void Show(ShownView shown)
+    {
+        _shown = shown;
+        Hosts = shown.Hosts;
+        Data = shown.Data;
+        DataQuery = shown.ApiQuery;
+        Zone = DisplayZone.For(View.Zone, HostZone(shown.Data, shown.Hosts), Browser.TimeZone ?? TimeZoneInfo.Utc);
+    }
+
+    private Task HandOver()
+    {
+        if (_shown is { } shown)
+        {
+            HandedOver.PersistAsJson(ShownKey, shown);
+        }
+        return Task.CompletedTask;
+    }
+
+    private string Here() => Navigation.ToBaseRelativePath(Navigation.Uri);
+
     private async Task RefreshLoopAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(RefreshEvery);
@@ -132,8 +207,12 @@ public abstract class ViewPage : ComponentBase, IDisposable
 
     public void Dispose()
     {
+        _handOver?.Dispose();
         _lifetime.Cancel();
         _lifetime.Dispose();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>What a page showed, for the address it showed it at: the server hands it to the browser.</summary>
+    private sealed record ShownView(string Address, DateTimeOffset From, DateTimeOffset To, string ApiQuery, List<HostInfo> Hosts, TData Data);
 }

@@ -16,12 +16,15 @@ public sealed class DisplayZone(TimeZoneInfo zone, string label)
     /// <summary>What the zone is called on screen, e.g. "Asia/Tokyo" or "UTC".</summary>
     public string Label { get; } = label;
 
-    public static DisplayZone For(ZoneMode mode, string? hostZone) => mode switch
+    /// <param name="mode">The zone the view asks for.</param>
+    /// <param name="hostZone">The zone of the host being looked at, if there is one.</param>
+    /// <param name="browserZone">The operator's browser's zone.</param>
+    public static DisplayZone For(ZoneMode mode, string? hostZone, TimeZoneInfo browserZone) => mode switch
     {
         ZoneMode.Utc => Utc,
         ZoneMode.Host when hostZone is not null && TimeZoneInfo.TryFindSystemTimeZoneById(hostZone, out var found) => new(found, hostZone),
         ZoneMode.Host => Utc,
-        _ => new(TimeZoneInfo.Local, TimeZoneInfo.Local.Id),
+        _ => new(browserZone, browserZone.Id),
     };
 
     public DateTimeOffset ToLocal(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, Zone);

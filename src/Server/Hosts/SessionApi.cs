@@ -37,7 +37,7 @@ public static class SessionApi
         return TypedResults.NoContent();
     }
 
-    private static Ok<SessionInfo> GetSession(ClaimsPrincipal user) => TypedResults.Ok(new SessionInfo(user.Identity!.Name!));
+    internal static Ok<SessionInfo> GetSession(ClaimsPrincipal user) => TypedResults.Ok(new SessionInfo(user.Identity!.Name!));
 
     private static async Task<NoContent> SignOutAsync(HttpContext context)
     {

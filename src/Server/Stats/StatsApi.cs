@@ -7,7 +7,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dashboard.Server.Stats;
 
-/// <summary>The read API: rollups for charts and rankings, raw rows only for one IP's requests.</summary>
+/// <summary>
+/// The read API: rollups for charts and rankings, raw rows only for one IP's requests. Pages the server draws
+/// call the same handlers in-process (<see cref="Components.InProcessReadApi"/>).
+/// </summary>
 public static class StatsApi
 {
     public static void AddStats(this IHostApplicationBuilder builder)
@@ -38,12 +41,12 @@ public static class StatsApi
         return group;
     }
 
-    private static async Task<Ok<List<HostInfo>>> GetHostsAsync(DashboardDb db, CancellationToken ct) =>
+    internal static async Task<Ok<List<HostInfo>>> GetHostsAsync(DashboardDb db, CancellationToken ct) =>
         TypedResults.Ok(await db.Hosts.AsNoTracking().OrderBy(h => h.Name)
             .Select(h => new HostInfo(h.Name, h.TimeZone, h.LogFormat, h.LastSeenAt == null ? null : new DateTimeOffset(h.LastSeenAt.Value)))
             .ToListAsync(ct));
 
-    private static async Task<Results<Ok<TrafficResponse>, ValidationProblem>> GetTrafficAsync(
+    internal static async Task<Results<Ok<TrafficResponse>, ValidationProblem>> GetTrafficAsync(
         [AsParameters] RangeQuery query, int? top, ReadRanges ranges, TrafficQuery traffic, CancellationToken ct)
     {
         var (range, errors) = await ranges.ResolveAsync(query, ct);
@@ -53,7 +56,7 @@ public static class StatsApi
             : TypedResults.Ok(await traffic.GetAsync(range!, top ?? TrafficQuery.DefaultTop, ct));
     }
 
-    private static async Task<Results<Ok<List<IpSummary>>, ValidationProblem>> GetIpsAsync(
+    internal static async Task<Results<Ok<List<IpSummary>>, ValidationProblem>> GetIpsAsync(
         [AsParameters] RangeQuery query, int? limit, int? sparklines, ReadRanges ranges, IpListQuery ips, CancellationToken ct)
     {
         var (range, errors) = await ranges.ResolveAsync(query, ct);
@@ -63,7 +66,7 @@ public static class StatsApi
             : TypedResults.Ok(await ips.GetAsync(range!, limit ?? IpListQuery.DefaultLimit, sparklines == 1, ct));
     }
 
-    private static async Task<Results<Ok<IpDetail>, NotFound, ValidationProblem>> GetIpAsync(
+    internal static async Task<Results<Ok<IpDetail>, NotFound, ValidationProblem>> GetIpAsync(
         string ip, [AsParameters] RangeQuery query, ReadRanges ranges, IpDetailQuery detail, CancellationToken ct)
     {
         var (range, errors) = await ranges.ResolveAsync(query, ct);
@@ -75,7 +78,7 @@ public static class StatsApi
         return await detail.GetAsync(address!, range!, ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound();
     }
 
-    private static async Task<Results<Ok<RequestPage>, ValidationProblem>> GetIpRequestsAsync(
+    internal static async Task<Results<Ok<RequestPage>, ValidationProblem>> GetIpRequestsAsync(
         string ip, [AsParameters] RangeQuery query, int? limit, string? before, ReadRanges ranges, IpRequestsQuery requests, CancellationToken ct)
     {
         var (range, errors) = await ranges.ResolveAsync(query, ct);
@@ -106,14 +109,14 @@ public static class StatsApi
         return TypedResults.Empty;
     }
 
-    private static async Task<Results<Ok<List<MemoryPoint>>, ValidationProblem>> GetMemoryAsync(
+    internal static async Task<Results<Ok<List<MemoryPoint>>, ValidationProblem>> GetMemoryAsync(
         [AsParameters] RangeQuery query, ReadRanges ranges, HostRecordsQuery records, CancellationToken ct)
     {
         var (range, errors) = await ranges.ResolveAsync(query, ct);
         return errors is not null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(await records.MemoryAsync(range!, ct));
     }
 
-    private static async Task<Results<Ok<List<HostEventItem>>, ValidationProblem>> GetEventsAsync(
+    internal static async Task<Results<Ok<List<HostEventItem>>, ValidationProblem>> GetEventsAsync(
         [AsParameters] RangeQuery query, ReadRanges ranges, HostRecordsQuery records, CancellationToken ct)
     {
         var (range, errors) = await ranges.ResolveAsync(query, ct);

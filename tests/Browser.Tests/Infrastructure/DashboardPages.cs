@@ -9,10 +9,17 @@ public static class DashboardPages
     /// <summary>The red of an OOM kill's marker line (ApexChart.razor.js).</summary>
     public const string KillRed = "#d62728";
 
-    /// <summary>Both charts (traffic, memory) drawn by ApexCharts: the client is running, not just its HTML.</summary>
+    /// <summary>Both charts (traffic, memory) drawn by ApexCharts, and WebAssembly running the page (not just the server's drawing of it).</summary>
     public static async Task WaitForChartsAsync(IPage page)
     {
+        await WaitForWebAssemblyAsync(page);
         await page.Locator(".apex-chart .apexcharts-svg").Nth(1).WaitForAsync();
+    }
+
+    /// <summary>WebAssembly runs the page: it answers clicks and input (the server's drawing of it does not).</summary>
+    public static async Task WaitForWebAssemblyAsync(IPage page)
+    {
+        await page.Locator(".app-root[data-interactive]").WaitForAsync();
     }
 
     /// <summary>The overview's charts and its table of client IPs.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dashboard.Client.Charts;
+using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 
 namespace Dashboard.Client.Tests.Charts;
@@ -30,6 +31,7 @@ public sealed class ApexChartTests : BunitContext
 
     public ApexChartTests()
     {
+        SetRendererInfo(new RendererInfo("WebAssembly", isInteractive: true));
         JSInterop.Mode = JSRuntimeMode.Strict;
         _module = JSInterop.SetupModule("./Charts/ApexChart.razor.js");
         _chart = _module.SetupModule("create", _ => true);
@@ -50,6 +52,29 @@ public sealed class ApexChartTests : BunitContext
         target.Invocations.Identifiers.Contains(identifier) ? target.Invocations[identifier] : [];
 
     private static JsonElement Json(object? value) => JsonSerializer.SerializeToElement(value, Wire);
+
+    [Fact]
+    public void Drawn_on_the_server_the_element_carries_the_options_create_would_get_and_no_script_runs()
+    {
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+
+        var chart = RenderChart(Traffic);
+
+        var carried = JsonDocument.Parse(chart.Find(".apex-chart").GetAttribute("data-chart")!).RootElement;
+        Assert.Equal(Json(Traffic).GetRawText(), carried.GetRawText());
+        Assert.Equal("area", carried.GetProperty("kind").GetString(), ignoreCase: true);
+        Assert.Equal("202.215.15.8", carried.GetProperty("series")[0].GetProperty("name").GetString());
+        Assert.Empty(JSInterop.Invocations);
+    }
+
+    [Fact]
+    public void Drawn_in_the_browser_the_element_carries_no_options()
+    {
+        var chart = RenderChart(Traffic);
+
+        Assert.False(chart.Find(".apex-chart").HasAttribute("data-chart"));
+        Assert.Single(Calls(_module, "create"));
+    }
 
     [Fact]
     public void First_render_imports_the_module_beside_the_component_and_creates_the_chart()

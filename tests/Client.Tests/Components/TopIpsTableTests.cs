@@ -20,7 +20,7 @@ public sealed class TopIpsTableTests : BunitContext
     private IRenderedComponent<TopIpsTable> RenderTable() => Render<TopIpsTable>(p => p
         .Add(t => t.Ips, Ips)
         .Add(t => t.TotalRequests, 1000)
-        .Add(t => t.Zone, DisplayZone.For(ZoneMode.Host, "Asia/Tokyo"))
+        .Add(t => t.Zone, DisplayZone.For(ZoneMode.Host, "Asia/Tokyo", TimeZoneInfo.Utc))
         .Add(t => t.ViewQuery, "host=hoge&tz=host"));
 
     private static string[] IpColumn(IRenderedComponent<TopIpsTable> table) => [.. table.FindAll("tbody tr td:first-child a").Select(a => a.TextContent)];

@@ -16,7 +16,7 @@ public sealed class ViewToolbarTests : BunitContext
     private IRenderedComponent<ViewToolbar> RenderToolbar(ViewState state) => Render<ViewToolbar>(p => p
         .Add(t => t.State, state)
         .Add(t => t.Hosts, Hosts)
-        .Add(t => t.Zone, DisplayZone.For(ZoneMode.Host, "Asia/Tokyo"))
+        .Add(t => t.Zone, DisplayZone.For(ZoneMode.Host, "Asia/Tokyo", TimeZoneInfo.Utc))
         .Add(t => t.From, From)
         .Add(t => t.To, To)
         .Add(t => t.OnChange, (ViewState s) => _changed = s));

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Dashboard.Client.Api;
 using Dashboard.Client.Pages;
+using Dashboard.Client.State;
+using Bunit.TestDoubles;
 using Dashboard.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +13,8 @@ namespace Dashboard.Client.Tests.Pages;
 
 /// <summary>
 /// The drill-down against a scripted API: what it shows comes from the view in the URL, and an answer that
-/// arrives late, for a view the operator has already left, does not replace the newer one.
+/// arrives late, for a view the operator has already left, does not replace the newer one. What the server
+/// drew is handed to the browser, which shows it without asking the API again.
 /// </summary>
 public sealed class IpDetailPageTests : BunitContext
 {
@@ -22,16 +25,21 @@ public sealed class IpDetailPageTests : BunitContext
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     private readonly ScriptedApi _api = new();
+    private readonly BunitPersistentComponentState _handedOver;
+    private readonly KnownBrowser _browser = new();
 
     public IpDetailPageTests()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddScoped(_ => new HttpClient(_api) { BaseAddress = new Uri("http://localhost/") });
-        Services.AddScoped<DashboardApiClient>();
+        Services.AddScoped<IReadApi, DashboardApiClient>();
+        Services.AddSingleton<IOperatorBrowser>(_browser);
+        _handedOver = AddBunitPersistentComponentState();
         _api.Answer("api/v1/hosts", new List<HostInfo> { new("hoge", "Asia/Tokyo", "combined", At) });
         _api.Answer("api/v1/memory", new List<MemoryPoint>());
         _api.Answer("api/v1/events", new List<HostEventItem>());
         _api.Answer($"api/v1/ips/{Ip}/requests", new RequestPage([], null));
+        SetRendererInfo(InBrowser);
     }
 
     [Fact]
@@ -58,6 +66,75 @@ public sealed class IpDetailPageTests : BunitContext
         page.WaitForState(() => _api.Served(late), Patience);
         Assert.Contains("452", page.Find("section.panel p strong").TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void What_the_server_drew_the_browser_shows_without_asking_the_api_again()
+    {
+        _api.Answer($"api/v1/ips/{Ip}", Detail(requests: 452));
+        SetRendererInfo(OnServer);
+        var drawn = RenderAt("range=1h");
+        drawn.WaitForAssertion(() => Assert.Contains("452", drawn.Find("section.panel p strong").TextContent, StringComparison.Ordinal), Patience);
+        _handedOver.TriggerOnPersisting();
+        var askedByServer = _api.RequestsTo($"api/v1/ips/{Ip}") + _api.RequestsTo("api/v1/hosts") + _api.RequestsTo("api/v1/memory");
+
+        SetRendererInfo(InBrowser);
+        var shown = Render<IpDetailPage>(p => p.Add(x => x.Ip, Ip));
+
+        Assert.Contains("452", shown.Find("section.panel p strong").TextContent, StringComparison.Ordinal);
+        Assert.Equal(3, askedByServer);
+        Assert.Equal(askedByServer, _api.RequestsTo($"api/v1/ips/{Ip}") + _api.RequestsTo("api/v1/hosts") + _api.RequestsTo("api/v1/memory"));
+        // The raw requests are the one thing the server leaves to the browser.
+        shown.WaitForState(() => _api.RequestsTo($"api/v1/ips/{Ip}/requests") == 1, Patience);
+    }
+
+    [Fact]
+    public void After_showing_what_the_server_drew_a_new_view_is_fetched()
+    {
+        _api.Answer($"api/v1/ips/{Ip}", Detail(requests: 452));
+        _api.Answer($"api/v1/ips/{Ip}", Detail(requests: 17));
+        SetRendererInfo(OnServer);
+        var drawn = RenderAt("range=1h");
+        drawn.WaitForAssertion(() => Assert.Contains("452", drawn.Find("section.panel p strong").TextContent, StringComparison.Ordinal), Patience);
+        _handedOver.TriggerOnPersisting();
+        SetRendererInfo(InBrowser);
+        var shown = Render<IpDetailPage>(p => p.Add(x => x.Ip, Ip));
+
+        NavigateTo("range=6h");
+
+        shown.WaitForAssertion(() => Assert.Contains("17", shown.Find("section.panel p strong").TextContent, StringComparison.Ordinal), Patience);
+    }
+
+    [Fact]
+    public void What_the_server_drew_for_another_address_is_not_shown()
+    {
+        _api.Answer($"api/v1/ips/{Ip}", Detail(requests: 452));
+        _api.Answer($"api/v1/ips/{Ip}", Detail(requests: 17));
+        SetRendererInfo(OnServer);
+        var drawn = RenderAt("range=1h");
+        drawn.WaitForAssertion(() => Assert.Contains("452", drawn.Find("section.panel p strong").TextContent, StringComparison.Ordinal), Patience);
+        _handedOver.TriggerOnPersisting();
+
+        SetRendererInfo(InBrowser);
+        var shown = RenderAt("range=6h");
+
+        shown.WaitForAssertion(() => Assert.Contains("17", shown.Find("section.panel p strong").TextContent, StringComparison.Ordinal), Patience);
+    }
+
+    [Fact]
+    public void The_server_leaves_a_view_in_the_browsers_zone_to_the_browser_when_it_does_not_know_the_zone()
+    {
+        _api.Answer($"api/v1/ips/{Ip}", Detail(requests: 452));
+        _browser.TimeZone = null;
+        SetRendererInfo(OnServer);
+
+        var drawn = RenderAt("range=1h");
+
+        Assert.Contains("Loading", drawn.Markup, StringComparison.Ordinal);
+        Assert.Equal(0, _api.RequestsTo($"api/v1/ips/{Ip}") + _api.RequestsTo("api/v1/hosts"));
+    }
+
+    private static readonly RendererInfo OnServer = new("Static", isInteractive: false);
+    private static readonly RendererInfo InBrowser = new("WebAssembly", isInteractive: true);
 
     private IRenderedComponent<IpDetailPage> RenderAt(string query)
     {
@@ -99,11 +176,17 @@ public sealed class IpDetailPageTests : BunitContext
 
         public bool Served(TaskCompletionSource<object> held) => _served.ContainsKey(held.Task);
 
+        private readonly ConcurrentDictionary<string, int> _requests = new();
+
+        /// <summary>How many requests the API was sent for a path.</summary>
+        public int RequestsTo(string path) => _requests.GetValueOrDefault(path);
+
         private void Script(string path, Func<Task<object>> answer) => _answers.GetOrAdd(path, _ => new()).Enqueue(answer);
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath.TrimStart('/'));
+            _requests.AddOrUpdate(path, 1, (_, count) => count + 1);
             if (!_answers.TryGetValue(path, out var answers) || !answers.TryPeek(out var answer))
             {
                 return new HttpResponseMessage(HttpStatusCode.NotFound);
@@ -115,5 +198,12 @@ public sealed class IpDetailPageTests : BunitContext
             var body = await answer!();
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(body, body.GetType()) };
         }
+    }
+
+    private sealed class KnownBrowser : IOperatorBrowser
+    {
+        public TimeZoneInfo? TimeZone { get; set; } = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+
+        public bool? Dark => true;
     }
 }

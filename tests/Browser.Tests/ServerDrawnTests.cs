@@ -1,0 +1,79 @@
+using Dashboard.Browser.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Dashboard.Browser.Tests.Infrastructure.DashboardPages;
+
+namespace Dashboard.Browser.Tests;
+
+/// <summary>
+/// The server draws the overview with its data, so the operator sees the incident while WebAssembly starts;
+/// WebAssembly then takes the drawn page over without drawing it again.
+/// </summary>
+[Collection(DashboardInChromium.Name)]
+public sealed class ServerDrawnTests(DashboardFixture dashboard)
+{
+    // The .NET runtime's scripts and its WebAssembly: held, the client cannot start.
+    private const string WebAssemblyRuntime = "**/_framework/dotnet*";
+
+    [Fact]
+    public async Task The_overview_shows_its_charts_kill_markers_and_table_before_WebAssembly_starts()
+    {
+        await using var context = await dashboard.NewContextAsync();
+        var page = await BeenHereBeforeAsync(context);
+        await context.RouteAsync(WebAssemblyRuntime, route => route.AbortAsync());
+
+        await page.GotoAsync(dashboard.App.DemoLink.ToString());
+
+        await page.Locator(".apex-chart .apexcharts-svg").Nth(1).WaitForAsync();
+        foreach (var chart in new[] { TrafficChart(page), MemoryChart(page) })
+        {
+            Assert.Equal(10, await KillMarkers(chart).CountAsync());
+        }
+        var traffic = await SeriesHeightsAsync(TrafficChart(page));
+        Assert.True(traffic["202x215x15x8"] > 50, $"the attacker's area is {traffic["202x215x15x8"]} px tall");
+        Assert.Equal(["202.215.15.8", "475"], (await RowsAsync(page.Locator("table.top-ips")))[0][..2]);
+        Assert.Equal(0, await page.Locator(".app-root[data-interactive]").CountAsync());
+    }
+
+    [Fact]
+    public async Task WebAssembly_takes_over_the_drawn_charts_without_drawing_them_again_and_zooming_still_works()
+    {
+        await using var context = await dashboard.NewContextAsync();
+        var page = await BeenHereBeforeAsync(context);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await context.RouteAsync(WebAssemblyRuntime, async route =>
+        {
+            await started.Task;
+            await route.ContinueAsync();
+        });
+        var link = dashboard.App.DemoLink.ToString();
+
+        await page.GotoAsync(link, new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator(".apex-chart .apexcharts-svg").Nth(1).WaitForAsync();
+        await page.EvaluateAsync("() => document.querySelectorAll('.apex-chart .apexcharts-svg').forEach(svg => svg.dataset.drawnByServer = 'yes')");
+        started.SetResult();
+        await WaitForChartsAsync(page);
+        await page.WaitForTimeoutAsync(500); // a chart drawn again would be there by now
+
+        Assert.Equal(2, await page.Locator(".apex-chart .apexcharts-svg").CountAsync());
+        Assert.Equal(2, await page.Locator(".apex-chart .apexcharts-svg[data-drawn-by-server=yes]").CountAsync());
+        var plot = (await TrafficChart(page).Locator(".apexcharts-grid").BoundingBoxAsync())!;
+        var y = plot.Y + plot.Height / 2;
+        await page.Mouse.MoveAsync(plot.X + plot.Width * 0.05f, y);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(plot.X + plot.Width * 0.30f, y, new() { Steps = 10 });
+        await page.Mouse.UpAsync();
+        await page.WaitForURLAsync(url => url != link);
+        Assert.True(QueryTime(page.Url, "from") > QueryTime(link, "from"), "zoomed into the range");
+    }
+
+    /// <summary>
+    /// A browser that has been here before (to sign in, at least): the cookies theme.js left tell the server its
+    /// theme and zone. New to the server, its cache empty, so every file of the client is fetched, and can be held.
+    /// </summary>
+    private async Task<IPage> BeenHereBeforeAsync(IBrowserContext context)
+    {
+        var site = dashboard.App.BaseAddress.ToString();
+        await context.AddCookiesAsync([new() { Name = "aid-theme", Value = "light", Url = site }, new() { Name = "aid-tz", Value = "UTC", Url = site }]);
+        return await context.NewPageAsync();
+    }
+}
