@@ -41,7 +41,9 @@ internal static class OverviewLoadBenchmark
             var page = await context.NewPageAsync();
             cold.Add(await TimeToDrawnAsync(page, overview));
             (transferred, decoded) = await DownloadedAsync(page);
-            warm.Add(await TimeToDrawnAsync(await context.NewPageAsync(), overview));
+            var newTab = await context.NewPageAsync();
+            warm.Add(await TimeToDrawnAsync(newTab, overview));
+            await newTab.CloseAsync(); // a tab behind another one is throttled: no frames, slow timers
             reload.Add(await TimeToDrawnAsync(page, overview));
         }
         Console.WriteLine($"overview ({lineCount:N0} lines over 24 h, range 24h, {runs} runs), p50 (min, max) in ms, drawn as the test driver saw it / drawn from the browser's navigation start / WebAssembly running the page:");
@@ -68,19 +70,21 @@ internal static class OverviewLoadBenchmark
     }
 
     /// <summary>
-    /// Notes, in the page, the first moment both the drawn chart and the table's rows are there, and the first moment
+    /// Notes, in the page, the first frame painted with both the drawn chart and the table's rows, and the first moment
     /// WebAssembly runs the page (performance.now() counts from the navigation's start), so the driver's own polling
     /// and the previous page's teardown are not counted.
     /// </summary>
     private const string DrawnClock = $$"""
         new MutationObserver((_, observer) => {
-          if (window.__drawnAt === undefined && document.querySelector("{{Drawn}}") && document.querySelector("{{TableRows}}")) {
-            window.__drawnAt = performance.now();
+          if (!window.__drawn && document.querySelector("{{Drawn}}") && document.querySelector("{{TableRows}}")) {
+            window.__drawn = true;
+            // On screen: the frame after the change has been painted.
+            requestAnimationFrame(() => setTimeout(() => { window.__drawnAt = performance.now(); }, 0));
           }
           if (window.__interactiveAt === undefined && document.querySelector("{{Interactive}}")) {
             window.__interactiveAt = performance.now();
           }
-          if (window.__drawnAt !== undefined && window.__interactiveAt !== undefined) {
+          if (window.__drawn && window.__interactiveAt !== undefined) {
             observer.disconnect();
           }
         }).observe(document, { childList: true, subtree: true, attributes: true });
