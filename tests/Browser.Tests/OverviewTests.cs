@@ -45,13 +45,7 @@ public sealed class OverviewTests(DashboardFixture dashboard)
         var totalBefore = await TrafficTotal(page).TextContentAsync();
         var topBefore = Number((await RowsAsync(page.Locator("table.top-ips")))[0][1]);
 
-        // Drag from a twentieth to three tenths of the plot's width, as a user selects a range.
-        var plot = (await TrafficChart(page).Locator(".apexcharts-grid").BoundingBoxAsync())!;
-        var y = plot.Y + plot.Height / 2;
-        await page.Mouse.MoveAsync(plot.X + plot.Width * 0.05f, y);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(plot.X + plot.Width * 0.30f, y, new() { Steps = 10 });
-        await page.Mouse.UpAsync();
+        await DragAcrossAsync(page, TrafficChart(page), 0.05f, 0.30f);
         await page.WaitForURLAsync(url => url != link);
         await Assertions.Expect(TrafficTotal(page)).Not.ToHaveTextAsync(totalBefore!);
 

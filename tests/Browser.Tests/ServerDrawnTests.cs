@@ -56,12 +56,7 @@ public sealed class ServerDrawnTests(DashboardFixture dashboard)
 
         Assert.Equal(2, await page.Locator(".apex-chart .apexcharts-svg").CountAsync());
         Assert.Equal(2, await page.Locator(".apex-chart .apexcharts-svg[data-drawn-by-server=yes]").CountAsync());
-        var plot = (await TrafficChart(page).Locator(".apexcharts-grid").BoundingBoxAsync())!;
-        var y = plot.Y + plot.Height / 2;
-        await page.Mouse.MoveAsync(plot.X + plot.Width * 0.05f, y);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(plot.X + plot.Width * 0.30f, y, new() { Steps = 10 });
-        await page.Mouse.UpAsync();
+        await DragAcrossAsync(page, TrafficChart(page), 0.05f, 0.30f);
         await page.WaitForURLAsync(url => url != link);
         Assert.True(QueryTime(page.Url, "from") > QueryTime(link, "from"), "zoomed into the range");
     }

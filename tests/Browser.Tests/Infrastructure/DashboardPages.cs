@@ -31,6 +31,17 @@ public static class DashboardPages
 
     public static ILocator TrafficChart(IPage page) => page.Locator(".apex-chart").Nth(0);
 
+    /// <summary>Drags across a chart's plot at mid-height, between two fractions of its width, as a user selects a range.</summary>
+    public static async Task DragAcrossAsync(IPage page, ILocator chart, float from, float to)
+    {
+        var plot = (await chart.Locator(".apexcharts-grid").BoundingBoxAsync())!;
+        var y = plot.Y + plot.Height / 2;
+        await page.Mouse.MoveAsync(plot.X + plot.Width * from, y);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(plot.X + plot.Width * to, y, new() { Steps = 10 });
+        await page.Mouse.UpAsync();
+    }
+
     public static ILocator MemoryChart(IPage page) => page.Locator(".apex-chart").Nth(1);
 
     public static ILocator TopIpRows(IPage page) => page.Locator("table.top-ips tbody tr");

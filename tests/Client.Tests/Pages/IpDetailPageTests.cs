@@ -71,10 +71,7 @@ public sealed class IpDetailPageTests : BunitContext
     public void What_the_server_drew_the_browser_shows_without_asking_the_api_again()
     {
         _api.Answer($"api/v1/ips/{Ip}", Detail(requests: 452));
-        SetRendererInfo(OnServer);
-        var drawn = RenderAt("range=1h");
-        drawn.WaitForAssertion(() => Assert.Contains("452", drawn.Find("section.panel p strong").TextContent, StringComparison.Ordinal), Patience);
-        _handedOver.TriggerOnPersisting();
+        DrawOnServerAndHandOver("range=1h", shows: "452");
         var askedByServer = _api.RequestsTo($"api/v1/ips/{Ip}") + _api.RequestsTo("api/v1/hosts") + _api.RequestsTo("api/v1/memory");
 
         SetRendererInfo(InBrowser);
@@ -92,10 +89,7 @@ public sealed class IpDetailPageTests : BunitContext
     {
         _api.Answer($"api/v1/ips/{Ip}", Detail(requests: 452));
         _api.Answer($"api/v1/ips/{Ip}", Detail(requests: 17));
-        SetRendererInfo(OnServer);
-        var drawn = RenderAt("range=1h");
-        drawn.WaitForAssertion(() => Assert.Contains("452", drawn.Find("section.panel p strong").TextContent, StringComparison.Ordinal), Patience);
-        _handedOver.TriggerOnPersisting();
+        DrawOnServerAndHandOver("range=1h", shows: "452");
         SetRendererInfo(InBrowser);
         var shown = Render<IpDetailPage>(p => p.Add(x => x.Ip, Ip));
 
@@ -109,10 +103,7 @@ public sealed class IpDetailPageTests : BunitContext
     {
         _api.Answer($"api/v1/ips/{Ip}", Detail(requests: 452));
         _api.Answer($"api/v1/ips/{Ip}", Detail(requests: 17));
-        SetRendererInfo(OnServer);
-        var drawn = RenderAt("range=1h");
-        drawn.WaitForAssertion(() => Assert.Contains("452", drawn.Find("section.panel p strong").TextContent, StringComparison.Ordinal), Patience);
-        _handedOver.TriggerOnPersisting();
+        DrawOnServerAndHandOver("range=1h", shows: "452");
 
         SetRendererInfo(InBrowser);
         var shown = RenderAt("range=6h");
@@ -135,6 +126,15 @@ public sealed class IpDetailPageTests : BunitContext
 
     private static readonly RendererInfo OnServer = new("Static", isInteractive: false);
     private static readonly RendererInfo InBrowser = new("WebAssembly", isInteractive: true);
+
+    /// <summary>The page as the server draws it, once it shows <paramref name="shows"/>; then what it showed is handed over.</summary>
+    private void DrawOnServerAndHandOver(string query, string shows)
+    {
+        SetRendererInfo(OnServer);
+        var drawn = RenderAt(query);
+        drawn.WaitForAssertion(() => Assert.Contains(shows, drawn.Find("section.panel p strong").TextContent, StringComparison.Ordinal), Patience);
+        _handedOver.TriggerOnPersisting();
+    }
 
     private IRenderedComponent<IpDetailPage> RenderAt(string query)
     {
