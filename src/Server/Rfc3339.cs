@@ -24,8 +24,9 @@ internal static class Rfc3339
             text = string.Concat(text.AsSpan(0, text.Length - 6), "+", text.AsSpan(text.Length - 5));
         }
         var span = text.AsSpan();
+        // The UTC instant of 9999-12-31T23:59:59-12:00 is past what DateTimeOffset holds.
         if (TryParse(span, out var local, out var offset, out var consumed) && consumed == span.Length
-            && offset is { } o && o.Duration() <= MaxOffset)
+            && offset is { } o && o.Duration() <= MaxOffset && TryToUtc(local, o, out _))
         {
             time = new DateTimeOffset(local, o);
             return true;

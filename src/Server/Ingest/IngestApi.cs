@@ -58,7 +58,7 @@ public static class IngestApi
     {
         var host = IngestRequest.Host(context.User);
         if (!IngestRequest.TryGetTimeZone(context.Request, host, out var zone, out var error)
-            || !IngestRequest.TryGetYear(context.Request, out var year, out error))
+            || !IngestRequest.TryGetYear(context.Request, new AcceptedTimes(clock.GetUtcNow().UtcDateTime), out var year, out error))
         {
             return Task.FromResult<IResult>(Problem(StatusCodes.Status400BadRequest, error!));
         }
@@ -75,7 +75,7 @@ public static class IngestApi
     {
         var host = IngestRequest.Host(context.User);
         var receivedAt = clock.GetUtcNow().UtcDateTime;
-        if (!IngestRequest.TryGetSampleTime(context.Request, receivedAt, out var sampleTime, out var error))
+        if (!IngestRequest.TryGetSampleTime(context.Request, new AcceptedTimes(receivedAt), out var sampleTime, out var error))
         {
             return Task.FromResult<IResult>(Problem(StatusCodes.Status400BadRequest, error!));
         }
@@ -127,7 +127,7 @@ public static class IngestApi
     private static Task<IResult> IngestVmstatAsync(HttpContext context, IngestRunner runner, TimeProvider clock)
     {
         var host = IngestRequest.Host(context.User);
-        if (!IngestRequest.TryGetSampleTime(context.Request, clock.GetUtcNow().UtcDateTime, out var sampleTime, out var error))
+        if (!IngestRequest.TryGetSampleTime(context.Request, new AcceptedTimes(clock.GetUtcNow().UtcDateTime), out var sampleTime, out var error))
         {
             return Task.FromResult<IResult>(Problem(StatusCodes.Status400BadRequest, error!));
         }
@@ -162,7 +162,8 @@ public static class IngestApi
 }
 
 /// <summary>The part every ingest endpoint shares: limits, the idempotent transaction, and the mapping of failures to status codes.</summary>
-internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate, Data.DatabaseMaintenance maintenance, IOptions<IngestOptions> options, ILogger<IngestRunner> logger)
+internal sealed class IngestRunner(
+    NpgsqlDataSource dataSource, IngestGate gate, Data.DatabaseMaintenance maintenance, IOptions<IngestOptions> options, TimeProvider clock, ILogger<IngestRunner> logger)
 {
     public delegate Task BatchWork(IngestSession session, Stream body, BodyKind kind, CancellationToken ct);
 
@@ -199,7 +200,7 @@ internal sealed class IngestRunner(NpgsqlDataSource dataSource, IngestGate gate,
         try
         {
             await using var body = BodyDecoding.Open(request, limits.MaxDecodedBytes);
-            var (session, replay) = await IngestSession.BeginAsync(dataSource, host, stream, key, ct);
+            var (session, replay) = await IngestSession.BeginAsync(dataSource, host, stream, key, new AcceptedTimes(clock.GetUtcNow().UtcDateTime), ct);
             if (replay is not null)
             {
                 return answer(replay);

@@ -67,7 +67,8 @@ internal static class IngestRequest
         return false;
     }
 
-    public static bool TryGetYear(HttpRequest request, out int? year, out string? error)
+    /// <summary><c>X-Log-Year</c>: a year whose lines can be accepted (<see cref="AcceptedTimes"/>).</summary>
+    public static bool TryGetYear(HttpRequest request, AcceptedTimes times, out int? year, out string? error)
     {
         year = null;
         error = null;
@@ -76,30 +77,37 @@ internal static class IngestRequest
         {
             return true;
         }
-        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 1970 and <= 9999)
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+            && parsed >= AcceptedTimes.Earliest.Year && parsed <= times.Latest.Year)
         {
             year = parsed;
             return true;
         }
-        error = "X-Log-Year must be a year between 1970 and 9999";
+        error = $"X-Log-Year must be a year from {AcceptedTimes.Earliest.Year} to {times.Latest.Year}";
         return false;
     }
 
-    public static bool TryGetSampleTime(HttpRequest request, DateTime receivedAtUtc, out DateTime sampleTimeUtc, out string? error)
+    /// <summary><c>X-Sample-Time</c>, else the time of receipt.</summary>
+    public static bool TryGetSampleTime(HttpRequest request, AcceptedTimes times, out DateTime sampleTimeUtc, out string? error)
     {
-        sampleTimeUtc = receivedAtUtc;
+        sampleTimeUtc = times.ReceivedAtUtc;
         error = null;
         var value = request.Headers["X-Sample-Time"].ToString();
         if (value.Length == 0)
         {
             return true;
         }
-        if (Rfc3339.TryParse(value, out var parsed))
+        if (!Rfc3339.TryParse(value, out var parsed))
         {
-            sampleTimeUtc = parsed.UtcDateTime;
-            return true;
+            error = "X-Sample-Time must be an RFC 3339 time with an offset";
+            return false;
         }
-        error = "X-Sample-Time must be an RFC 3339 time with an offset";
-        return false;
+        if (!times.Contain(parsed.UtcDateTime))
+        {
+            error = $"X-Sample-Time: {AcceptedTimes.Reason}";
+            return false;
+        }
+        sampleTimeUtc = parsed.UtcDateTime;
+        return true;
     }
 }

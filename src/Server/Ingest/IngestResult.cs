@@ -6,6 +6,13 @@ public sealed record IngestResult(int Accepted, int Rejected, IReadOnlyList<Inge
     /// <summary>Records that were read but are not for this product (collectd's other plugins); absent when 0.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public int Ignored { get; init; }
+
+    /// <summary>
+    /// Why the request as a whole is answered 400 although what could be stored was (a Loki push with a
+    /// stream that can never be stored: its client learns of it only from the status); absent when null.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Refused { get; init; }
 }
 
 /// <summary>Why line <paramref name="Line"/> (1-based) was rejected.</summary>

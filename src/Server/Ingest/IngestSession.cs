@@ -19,8 +19,9 @@ internal sealed class IngestSession : IAsyncDisposable
     private readonly List<(int Line, string Reason, string Text)> _rejected = [];
     private readonly List<IngestError> _reportedErrors = [];
 
-    private IngestSession(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestHost host, string stream, string? idempotencyKey, long batchNo)
+    private IngestSession(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestHost host, string stream, string? idempotencyKey, long batchNo, AcceptedTimes times)
     {
+        Times = times;
         _connection = connection;
         _transaction = transaction;
         Host = host;
@@ -30,6 +31,9 @@ internal sealed class IngestSession : IAsyncDisposable
     }
 
     public IngestHost Host { get; }
+
+    /// <summary>The times this request's lines and samples may carry.</summary>
+    public AcceptedTimes Times { get; }
     public string Stream { get; }
     public NpgsqlConnection Connection => _connection;
 
@@ -51,7 +55,7 @@ internal sealed class IngestSession : IAsyncDisposable
 
     /// <summary>Opens the transaction, or returns the stored answer when this Idempotency-Key was already committed.</summary>
     public static async Task<(IngestSession? Session, IngestResult? Replay)> BeginAsync(
-        NpgsqlDataSource dataSource, IngestHost host, string stream, string? idempotencyKey, CancellationToken ct)
+        NpgsqlDataSource dataSource, IngestHost host, string stream, string? idempotencyKey, AcceptedTimes times, CancellationToken ct)
     {
         var connection = await dataSource.OpenConnectionAsync(ct);
         try
@@ -69,7 +73,7 @@ internal sealed class IngestSession : IAsyncDisposable
             }
             await using var next = new NpgsqlCommand("SELECT nextval('ingest_batch_seq')", connection);
             var batchNo = (long)(await next.ExecuteScalarAsync(ct))!;
-            return (new IngestSession(connection, transaction, host, stream, idempotencyKey, batchNo), null);
+            return (new IngestSession(connection, transaction, host, stream, idempotencyKey, batchNo, times), null);
         }
         catch
         {
@@ -118,6 +122,11 @@ internal sealed class IngestSession : IAsyncDisposable
             : (rowTimeUtc, rowTimeUtc);
     }
 
+    /// <summary>The first reason to answer the request 400 once it has stored what it could (<see cref="IngestResult.Refused"/>).</summary>
+    public string? Refused { get; private set; }
+
+    public void Refuse(string reason) => Refused ??= reason;
+
     public void Reject(int line, string reason, ReadOnlySpan<char> text)
     {
         var kept = text.Length > MaxStoredRejectedChars ? text[..MaxStoredRejectedChars] : text;
@@ -132,7 +141,7 @@ internal sealed class IngestSession : IAsyncDisposable
 
     public async Task<IngestResult> CommitAsync(CancellationToken ct)
     {
-        var result = new IngestResult(Accepted, Rejected, _reportedErrors) { Ignored = Ignored };
+        var result = new IngestResult(Accepted, Rejected, _reportedErrors) { Ignored = Ignored, Refused = Refused };
         await StoreRejectedAsync(ct);
         await using (var seen = new NpgsqlCommand("UPDATE hosts SET last_seen_at = now() WHERE id = $1", _connection) { Parameters = { new() { Value = Host.Id } } })
         {

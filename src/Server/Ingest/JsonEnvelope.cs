@@ -20,12 +20,12 @@ internal static class JsonEnvelope
         {
             if (record.TryGetProperty(field, out var value))
             {
-                if (value.ValueKind != JsonValueKind.String)
+                if (!JsonText.TryGetString(value, out var text))
                 {
-                    error = $"field '{field}' is not a string";
+                    error = value.ValueKind == JsonValueKind.String ? $"field '{field}' {JsonText.UnpairedSurrogate}" : $"field '{field}' is not a string";
                     return false;
                 }
-                message = SafeText.Clean(value.GetString()!).TrimEnd('\n', '\r');
+                message = SafeText.Clean(text).TrimEnd('\n', '\r');
                 error = null;
                 return true;
             }

@@ -20,6 +20,11 @@ internal sealed record ReadRange(DateTime From, DateTime To, int? HostId, TimeSp
     public static readonly TimeSpan DefaultSpan = TimeSpan.FromHours(1);
     public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(400);
 
+    // The calendar a range may lie in: buckets are rounded out past its ends, which must stay within what
+    // DateTime holds. Nothing stored is older than 1995 or newer than tomorrow (see Ingest/AcceptedTimes).
+    public static readonly DateTimeOffset Earliest = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset Latest = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public DateTime FirstMinute => Floor(From, TimeSpan.FromMinutes(1));
     public DateTime EndMinute => Ceiling(To, TimeSpan.FromMinutes(1));
 
@@ -108,6 +113,10 @@ internal sealed class ReadRanges(DashboardDb db, TimeProvider clock)
             {
                 errors["from"] = ["must be an RFC 3339 time with an offset, e.g. 2015-08-17T12:00:00+09:00 (encode '+' as %2B)"];
             }
+        }
+        if (errors.Count == 0 && (from < ReadRange.Earliest || to > ReadRange.Latest))
+        {
+            errors[from < ReadRange.Earliest ? "from" : "to"] = ["must be between 1970-01-01 and 9999-01-01"];
         }
         if (errors.Count == 0 && from >= to)
         {

@@ -37,6 +37,7 @@ public sealed class DemoReloadTests(DashboardApp app) : IClassFixture<DashboardA
         var second = DemoBatches.Live(DemoIncident.Create(secondShift), TimeSpan.FromMinutes(1));
         // A clock past the end of both: every batch is due, and sent at once.
         var afterwards = new FakeTimeProvider(DemoIncident.End + secondShift + TimeSpan.FromMinutes(1));
+        app.Clock.SetUtcNow(afterwards.GetUtcNow());
 
         var firstResult = await ReplayAsync(first, afterwards);
         await ReplayAsync(second, afterwards);

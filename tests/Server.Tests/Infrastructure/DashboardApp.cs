@@ -31,6 +31,9 @@ public class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Starts at the moment the 2015 incident's logs were shipped; tests move it as they need.</summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2015, 8, 17, 4, 0, 0, TimeSpan.Zero));
 
+    /// <summary>The server's clock: <see cref="Clock"/>, unless a test class needs the real one.</summary>
+    protected virtual TimeProvider ServerClock => Clock;
+
     public virtual async Task InitializeAsync()
     {
         ConnectionString = _sharedConnectionString ?? await PostgresCluster.CreateDatabaseAsync(GetType().Name);
@@ -43,7 +46,7 @@ public class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Dashboard", ConnectionString);
         builder.UseSetting("DASHBOARD_ADMIN_PASSWORD", AdminPassword);
         builder.UseEnvironment("Testing");
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services => services.AddSingleton(ServerClock));
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -10,6 +10,9 @@ public sealed class KestrelDashboardApp : DashboardApp
 {
     public KestrelDashboardApp() => UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
 
+    // Real shippers stamp what they send with the real time, which the server accepts only near its own.
+    protected override TimeProvider ServerClock => TimeProvider.System;
+
     /// <summary>http://127.0.0.1:PORT, no trailing slash.</summary>
     public string Url => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
         .Single().TrimEnd('/');

@@ -55,6 +55,34 @@ public sealed class AccessIngestTests(DashboardApp app) : IClassFixture<Dashboar
     }
 
     [Fact]
+    public async Task Lines_dated_before_1995_or_over_a_day_ahead_and_statuses_outside_100_to_599_are_rejected_with_the_reason()
+    {
+        using var client = app.ClientWithToken(await app.AddHostAsync("access-implausible"));
+        var now = app.Clock.GetUtcNow();
+        string[] lines =
+        [
+            ApacheLines.Combined("198.51.100.20", Noon),
+            ApacheLines.Combined("198.51.100.20", new DateTimeOffset(1900, 1, 1, 0, 0, 0, TimeSpan.Zero)),
+            ApacheLines.Combined("198.51.100.20", new DateTimeOffset(1994, 12, 31, 23, 59, 59, TimeSpan.Zero)),
+            ApacheLines.Combined("198.51.100.20", now.AddDays(1).AddMinutes(5)),
+            ApacheLines.Combined("198.51.100.20", Noon, status: 999),
+            ApacheLines.Combined("198.51.100.20", Noon, status: 99),
+            ApacheLines.Combined("198.51.100.20", Noon, status: 600),
+            ApacheLines.Combined("198.51.100.20", new DateTimeOffset(1995, 1, 1, 0, 0, 0, TimeSpan.Zero)),
+            ApacheLines.Combined("198.51.100.20", now.AddHours(23), status: 599),
+        ];
+
+        var answer = await IngestAnswer.ReadAsync(await client.PostAsync(new Uri("/api/v1/ingest/access", UriKind.Relative), HttpBodies.Lines(lines)));
+
+        Assert.Equal((3, 6), (answer.Accepted, answer.Rejected));
+        Assert.Equal([2, 3, 4, 5, 6, 7], answer.Errors.Select(e => e.Line));
+        Assert.All(answer.Errors.Take(3), e => Assert.Contains("1995", e.Reason, StringComparison.Ordinal));
+        Assert.All(answer.Errors.Skip(3), e => Assert.Contains("status", e.Reason, StringComparison.Ordinal));
+        Assert.Equal(0, await Sql.CountAsync(app.ConnectionString,
+            "SELECT count(*) FROM access_log a JOIN hosts h ON h.id = a.host_id WHERE h.name = 'access-implausible' AND (a.time < '1995-01-01' OR a.status > 599)"));
+    }
+
+    [Fact]
     public async Task A_line_longer_than_64_KiB_is_rejected_alone()
     {
         using var client = app.ClientWithToken(await app.AddHostAsync("access-long-line"));

@@ -32,6 +32,22 @@ public sealed class MeminfoIngestTests(DashboardApp app) : IClassFixture<Dashboa
         Assert.Equal([new DateTime(2015, 8, 17, 3, 30, 0, DateTimeKind.Utc), 3924584L, 234567L, 524288L], Assert.Single(sample));
     }
 
+    [Theory]
+    [InlineData("9999-12-31T23:59:59-12:00")]
+    [InlineData("1900-01-01T00:00:00Z")]
+    [InlineData("2015-08-19T00:00:00Z")]
+    public async Task An_X_Sample_Time_outside_the_accepted_window_is_400_with_the_reason(string time)
+    {
+        using var client = app.ClientWithToken(await app.AddHostAsync($"meminfo-window-{time[..4]}-{time[8..10]}"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, MeminfoUri) { Content = HttpBodies.Text(ProcMeminfo) };
+        request.Headers.Add("X-Sample-Time", time);
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("X-Sample-Time", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Without_X_Sample_Time_the_sample_is_taken_at_receipt()
     {

@@ -35,6 +35,34 @@ public sealed class SyslogIngestTests(DashboardApp app) : IClassFixture<Dashboar
     }
 
     [Fact]
+    public async Task Lines_dated_before_1995_or_over_a_day_ahead_are_rejected_with_the_reason()
+    {
+        using var client = app.ClientWithToken(await app.AddHostAsync("syslog-implausible"));
+        var ahead = app.Clock.GetUtcNow().AddDays(2).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        string[] lines =
+        [
+            "<13>1 2015-08-17T12:00:00+09:00 syslog-implausible app - - - kept",
+            "<13>1 1990-08-17T12:00:00+09:00 syslog-implausible app - - - too old",
+            $"<13>1 {ahead} syslog-implausible app - - - from the future",
+        ];
+
+        var answer = await IngestAnswer.ReadAsync(await client.PostAsync(SyslogUri, HttpBodies.Lines(lines)));
+
+        Assert.Equal((1, 2), (answer.Accepted, answer.Rejected));
+        Assert.All(answer.Errors, e => Assert.Contains("1995", e.Reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task X_Log_Year_before_1995_is_400()
+    {
+        using var client = app.ClientWithToken(await app.AddHostAsync("syslog-old-year"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, SyslogUri) { Content = HttpBodies.Text("Mar  3 09:15:00 h sshd[77]: x") };
+        request.Headers.Add("X-Log-Year", "1980");
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
     public async Task X_Log_Timezone_and_X_Log_Year_override_the_defaults()
     {
         using var client = app.ClientWithToken(await app.AddHostAsync("syslog-headers", "UTC"));

@@ -201,6 +201,26 @@ public sealed class ReadApiTests(ThreeZonesApp app) : IClassFixture<ThreeZonesAp
         Assert.Contains("errors", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("/api/v1/ips")]
+    [InlineData("/api/v1/traffic")]
+    [InlineData("/api/v1/ips/192.0.2.1")]
+    [InlineData("/api/v1/ips/192.0.2.1/requests")]
+    [InlineData("/api/v1/ips/192.0.2.1/requests.csv")]
+    [InlineData("/api/v1/memory")]
+    [InlineData("/api/v1/events")]
+    public async Task A_range_at_the_end_of_the_calendar_is_400_with_the_reason(string path)
+    {
+        using var client = app.ClientWithToken(app.ReadToken);
+
+        var lastDay = await client.GetAsync(new Uri($"{path}?from=9999-12-30T00:00:00Z&to=9999-12-31T23:59:59Z", UriKind.Relative));
+        var pastTheEnd = await client.GetAsync(new Uri($"{path}?to=9999-12-31T23:59:59-12:00", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, lastDay.StatusCode);
+        Assert.Contains("errors", await lastDay.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, pastTheEnd.StatusCode);
+    }
+
     [Fact]
     public async Task An_unencoded_plus_in_an_offset_is_read_as_a_plus()
     {

@@ -67,6 +67,8 @@ public sealed class ServerDrawnPageTests(ThreeZonesApp app) : IClassFixture<Thre
     [InlineData("/?host=nosuchhost&tz=utc")]
     [InlineData("/ips/not-an-address?tz=utc")]
     [InlineData("/ips/%3Cscript%3E?tz=utc")]
+    [InlineData("/?from=9999-12-30T00:00:00Z&to=9999-12-31T23:59:59Z&tz=utc")]
+    [InlineData("/ips/192.0.2.1?from=9999-12-30T00:00:00Z&to=9999-12-31T23:59:59Z&tz=utc")]
     public async Task A_view_the_api_refuses_is_drawn_with_the_reason_not_a_500(string address)
     {
         var (status, html) = await GetPageAsync(address);

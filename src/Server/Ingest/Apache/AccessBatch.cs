@@ -68,6 +68,17 @@ internal sealed class AccessBatch : IByteLineSink, IRecordSink, IBatchCheckpoint
             _session.Reject(number, error, line);
             return;
         }
+        if (!_session.Times.Contain(entry.TimeUtc))
+        {
+            _session.Reject(number, AcceptedTimes.Reason, line);
+            return;
+        }
+        // "-" (no status logged) is negative and stored as NULL.
+        if (entry.Status is >= 0 and (< 100 or > 599))
+        {
+            _session.Reject(number, "the status is not an HTTP status (100 to 599)", line);
+            return;
+        }
         var ip = Address(entry.ClientIp);
         var copy = _copy;
         copy.StartRow(ColumnCount);

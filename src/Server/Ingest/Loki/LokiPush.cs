@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -89,29 +90,38 @@ internal static class LokiPush
             }
             var first = number + 1;
             number += values.GetArrayLength();
-            var labels = ReadLabels(stream);
-            if (LokiLabels.TryRead(labels, session.Host, hostZone, out var kind, out var zone, out var rejection))
+            string? rejection = null;
+            if (ReadLabels(stream) is { } labels
+                && LokiLabels.TryRead(labels, session.Host, hostZone, out var kind, out var zone, out rejection))
             {
                 kept.Add(new LokiStream(values, first, kind, zone));
                 continue;
             }
+            rejection ??= $"a label {JsonText.UnpairedSurrogate}";
+            session.Refuse(rejection);
             var entryNumber = first;
             foreach (var entry in values.EnumerateArray())
             {
-                session.Reject(entryNumber++, rejection, TryReadEntry(entry, out _, out var line) ? line : entry.GetRawText());
+                session.Reject(entryNumber++, rejection,
+                    TryReadEntry(entry, out _, out var line, out _) ? line : entry.GetRawText());
             }
         }
         return kept;
     }
 
-    private static Dictionary<string, string> ReadLabels(JsonElement stream)
+    /// <summary>The stream's labels; null when a name or value is not text (<see cref="JsonText"/>).</summary>
+    private static Dictionary<string, string>? ReadLabels(JsonElement stream)
     {
         Dictionary<string, string> labels = new(StringComparer.Ordinal);
         if (stream.TryGetProperty("stream", out var map) && map.ValueKind == JsonValueKind.Object)
         {
             foreach (var label in map.EnumerateObject())
             {
-                labels[label.Name] = label.Value.ValueKind == JsonValueKind.String ? label.Value.GetString()! : label.Value.GetRawText();
+                if (!JsonText.TryGetName(label, out var name) || JsonText.IsUnreadableString(label.Value))
+                {
+                    return null;
+                }
+                labels[name] = JsonText.TryGetString(label.Value, out var value) ? value : label.Value.GetRawText();
             }
         }
         return labels;
@@ -124,9 +134,9 @@ internal static class LokiPush
         foreach (var entry in stream.Values.EnumerateArray())
         {
             var entryNumber = number++;
-            if (!TryReadEntry(entry, out var time, out var line))
+            if (!TryReadEntry(entry, out var time, out var line, out var entryError))
             {
-                session.Reject(entryNumber, MalformedEntry, entry.GetRawText());
+                session.Reject(entryNumber, entryError, entry.GetRawText());
             }
             else if (line.Length > LineReader.MaxLineBytes)
             {
@@ -177,9 +187,9 @@ internal static class LokiPush
         foreach (var entry in stream.Values.EnumerateArray())
         {
             var entryNumber = number++;
-            if (!TryReadEntry(entry, out var time, out var line))
+            if (!TryReadEntry(entry, out var time, out var line, out var entryError))
             {
-                session.Reject(entryNumber, MalformedEntry, entry.GetRawText());
+                session.Reject(entryNumber, entryError, entry.GetRawText());
                 continue;
             }
             if (TryReadJsonLine(line, out var unquoted, out var record))
@@ -218,10 +228,11 @@ internal static class LokiPush
     }
 
     /// <summary><c>["1439782293000000000", "line"]</c>, optionally followed by structured metadata (ignored).</summary>
-    private static bool TryReadEntry(JsonElement entry, out DateTime timeUtc, out string line)
+    private static bool TryReadEntry(JsonElement entry, out DateTime timeUtc, out string line, [NotNullWhen(false)] out string? error)
     {
         timeUtc = default;
         line = "";
+        error = MalformedEntry;
         if (entry.ValueKind != JsonValueKind.Array || entry.GetArrayLength() < 2)
         {
             return false;
@@ -233,16 +244,22 @@ internal static class LokiPush
             return false;
         }
         long nanoseconds = 0;
-        var parsed = timestamp.ValueKind == JsonValueKind.String
-            ? long.TryParse(timestamp.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out nanoseconds)
+        var parsed = JsonText.TryGetString(timestamp, out var timestampText)
+            ? long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out nanoseconds)
             : timestamp.ValueKind == JsonValueKind.Number && timestamp.TryGetInt64(out nanoseconds);
         // Loki's range: after the epoch and before year 2262, where int64 nanoseconds end.
         if (!parsed || nanoseconds <= 0)
         {
             return false;
         }
+        if (!JsonText.TryGetString(text, out var lineText))
+        {
+            error = $"the line {JsonText.UnpairedSurrogate}";
+            return false;
+        }
         timeUtc = DateTime.UnixEpoch.AddTicks(nanoseconds / 100);
-        line = SafeText.Clean(text.GetString()!);
+        line = SafeText.Clean(lineText);
+        error = null;
         return true;
     }
 
@@ -264,9 +281,9 @@ internal static class LokiPush
                 record = document;
                 return true;
             }
-            if (document.RootElement.ValueKind == JsonValueKind.String)
+            if (JsonText.TryGetString(document.RootElement, out var quoted))
             {
-                text = SafeText.Clean(document.RootElement.GetString()!).TrimEnd('\n', '\r');
+                text = SafeText.Clean(quoted).TrimEnd('\n', '\r');
                 document.Dispose();
                 return true;
             }

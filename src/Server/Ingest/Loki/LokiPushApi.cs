@@ -5,7 +5,10 @@ namespace Dashboard.Server.Ingest.Loki;
 /// <summary>
 /// POST /loki/api/v1/push: Loki's push API in its JSON form, so that Vector's loki sink and Fluent Bit's
 /// loki output ship here unchanged. Success is Loki's 204 with no body, also when some entries were
-/// rejected (they are stored in rejected_lines with the reason); failures are the native endpoints' 4xx/503.
+/// rejected (they are stored in rejected_lines with the reason). A stream that can never be stored (its
+/// labels name another host, no kind, an unknown zone) makes the push a 400 with the reason, as Loki
+/// answers a push that fails validation, once the other streams are stored; other failures are the native
+/// endpoints' 4xx/503.
 /// </summary>
 public static class LokiPushApi
 {
@@ -35,6 +38,6 @@ public static class LokiPushApi
         var receivedAt = clock.GetUtcNow();
         return runner.RunAsync(context, host, "loki",
             (session, body, _, ct) => LokiPush.IngestAsync(session, body, format, zone, receivedAt, ct),
-            _ => TypedResults.NoContent());
+            result => result.Refused is { } reason ? IngestApi.Problem(StatusCodes.Status400BadRequest, reason) : TypedResults.NoContent());
     }
 }

@@ -48,6 +48,14 @@ internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples)
             session.Reject(number, "a value list is not a JSON object", record.GetRawText());
             return;
         }
+        foreach (var field in FieldsRead)
+        {
+            if (record.TryGetProperty(field, out var fieldValue) && JsonText.IsUnreadableString(fieldValue))
+            {
+                session.Reject(number, $"{field} {JsonText.UnpairedSurrogate}", record.GetRawText());
+                return;
+            }
+        }
         var plugin = Text(record, "plugin");
         var type = Text(record, "type");
         // ValuesPercentage adds type "percent"; the swap plugin's swap_io is paging, not sizes.
@@ -61,6 +69,11 @@ internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples)
         if (!TryRead(record, out var host, out var time, out var interval, out var instance, out var value, out var error))
         {
             session.Reject(number, error, record.GetRawText());
+            return;
+        }
+        if (!session.Times.Contain(Time(time)))
+        {
+            session.Reject(number, AcceptedTimes.Reason, record.GetRawText());
             return;
         }
         if (!session.Host.IsNamed(host))
@@ -84,8 +97,10 @@ internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples)
     public void OnBadRecord(int number, string reason, ReadOnlySpan<byte> raw) =>
         session.Reject(number, reason, System.Text.Encoding.UTF8.GetString(raw));
 
+    private static readonly string[] FieldsRead = ["plugin", "type", "host", "type_instance"];
+
     private static string? Text(JsonElement record, string name) =>
-        record.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        record.TryGetProperty(name, out var value) && JsonText.TryGetString(value, out var text) ? text : null;
 
     private static bool TryRead(JsonElement record, out string host, out double time, out double interval, out string instance,
         out double? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)

@@ -38,7 +38,7 @@ internal sealed class MeminfoBatch(IngestSession session, DateTime receivedAtUtc
     /// <summary>A /proc/meminfo text that arrived inside another envelope (the lines of a Loki stream).</summary>
     public void AddText(int number, string text, DateTime sampleTimeUtc)
     {
-        if (MeminfoParser.TryParse(text, sampleTimeUtc, out var sample, out var error))
+        if (MeminfoParser.TryParse(text, sampleTimeUtc, out var sample, out var error) && (error = TimeError(sample)) is null)
         {
             Add(sample);
         }
@@ -50,7 +50,7 @@ internal sealed class MeminfoBatch(IngestSession session, DateTime receivedAtUtc
 
     public void OnRecord(int number, JsonElement record)
     {
-        if (MeminfoParser.TryParseJson(record, receivedAtUtc, out var sample, out var error))
+        if (MeminfoParser.TryParseJson(record, receivedAtUtc, out var sample, out var error) && (error = TimeError(sample)) is null)
         {
             Add(sample);
         }
@@ -62,6 +62,8 @@ internal sealed class MeminfoBatch(IngestSession session, DateTime receivedAtUtc
 
     public void OnBadRecord(int number, string reason, ReadOnlySpan<byte> raw) =>
         session.Reject(number, reason, Encoding.UTF8.GetString(raw));
+
+    private string? TimeError(MemorySample sample) => session.Times.Contain(sample.TimeUtc) ? null : AcceptedTimes.Reason;
 
     public void Add(MemorySample sample)
     {

@@ -79,7 +79,11 @@ public static class MeminfoParser
         var seenTime = false;
         foreach (var property in sampleObject.EnumerateObject())
         {
-            var name = property.Name;
+            if (!JsonText.TryGetName(property, out var name))
+            {
+                error = $"a field name {JsonText.UnpairedSurrogate}";
+                return false;
+            }
             if (name.Equals("time", StringComparison.OrdinalIgnoreCase))
             {
                 if (seenTime)
@@ -213,7 +217,12 @@ public static class MeminfoParser
                 time = FromEpochSeconds(seconds);
                 return true;
             case JsonValueKind.String:
-                var text = value.GetString().AsSpan();
+                if (!JsonText.TryGetString(value, out var timeText))
+                {
+                    error = $"time {JsonText.UnpairedSurrogate}";
+                    return false;
+                }
+                var text = timeText.AsSpan();
                 if (Rfc3339.TryParse(text, out var local, out var offset, out var consumed) && consumed == text.Length
                     && offset is { } o && Rfc3339.TryToUtc(local, o, out time))
                 {

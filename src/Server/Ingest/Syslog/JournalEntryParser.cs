@@ -33,6 +33,14 @@ public static class JournalEntryParser
             error = "not a JSON object";
             return false;
         }
+        foreach (var field in FieldsRead)
+        {
+            if (entry.TryGetProperty(field, out var value) && HoldsUnreadableString(value))
+            {
+                error = $"{field} {JsonText.UnpairedSurrogate}";
+                return false;
+            }
+        }
         if (!TryGetTime(entry, out var timeUtc, out error))
         {
             return false;
@@ -64,6 +72,15 @@ public static class JournalEntryParser
         error = null;
         return true;
     }
+
+    private static readonly string[] FieldsRead =
+    [
+        "__REALTIME_TIMESTAMP", "_SOURCE_REALTIME_TIMESTAMP", "timestamp", "date", "MESSAGE", "message", "_TRANSPORT",
+        "SYSLOG_IDENTIFIER", "_COMM", "_HOSTNAME", "_PID", "SYSLOG_PID", "SYSLOG_FACILITY", "PRIORITY",
+    ];
+
+    private static bool HoldsUnreadableString(JsonElement value) =>
+        JsonText.IsUnreadableString(value) || (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().Any(JsonText.IsUnreadableString));
 
     // __REALTIME_TIMESTAMP is when journald received the entry; every journalctl export has it.
     private static bool TryGetTime(JsonElement entry, out DateTime timeUtc, [NotNullWhen(false)] out string? error)
@@ -99,7 +116,7 @@ public static class JournalEntryParser
                 error = null;
                 return true;
             }
-            var text = value.ValueKind == JsonValueKind.String ? value.GetString().AsSpan() : [];
+            var text = JsonText.TryGetString(value, out var timeText) ? timeText.AsSpan() : [];
             if (Rfc3339.TryParse(text, out var local, out var offset, out var consumed) && consumed == text.Length
                 && offset is { } o && Rfc3339.TryToUtc(local, o, out timeUtc))
             {
@@ -133,8 +150,7 @@ public static class JournalEntryParser
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                text = value.GetString()!;
-                return true;
+                return JsonText.TryGetString(value, out text);
             case JsonValueKind.Number:
                 text = value.GetRawText();
                 return true;
@@ -150,7 +166,10 @@ public static class JournalEntryParser
                     string? part;
                     if (item.ValueKind == JsonValueKind.String)
                     {
-                        part = item.GetString()!;
+                        if (!JsonText.TryGetString(item, out part))
+                        {
+                            return false;
+                        }
                     }
                     else if (item.ValueKind != JsonValueKind.Array || !TryDecodeBytes(item, out part))
                     {

@@ -46,19 +46,23 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IBatchCheckpoint
     {
         if (record.ValueKind == JsonValueKind.Object && JournalEntryParser.IsJournalEntry(record))
         {
-            if (JournalEntryParser.TryParse(record, out var message, out var journalError))
+            if (!JournalEntryParser.TryParse(record, out var message, out var journalError))
             {
-                // JSON strings may hold NUL or lone surrogates, which PostgreSQL text refuses.
+                _session.Reject(number, journalError, record.GetRawText());
+            }
+            else if (!_session.Times.Contain(message.TimeUtc))
+            {
+                _session.Reject(number, AcceptedTimes.Reason, record.GetRawText());
+            }
+            else
+            {
+                // JSON strings may hold NUL, which PostgreSQL text refuses.
                 Write(number, message with
                 {
                     Hostname = message.Hostname is null ? null : SafeText.Clean(message.Hostname),
                     Program = message.Program is null ? null : SafeText.Clean(message.Program),
                     Message = SafeText.Clean(message.Message),
                 });
-            }
-            else
-            {
-                _session.Reject(number, journalError, record.GetRawText());
             }
             return;
         }
@@ -77,7 +81,14 @@ internal sealed class SyslogBatch : IByteLineSink, IRecordSink, IBatchCheckpoint
     {
         if (SyslogLineParser.TryParse(line, Defaults, out var message, out var error))
         {
-            Write(number, message);
+            if (_session.Times.Contain(message.TimeUtc))
+            {
+                Write(number, message);
+            }
+            else
+            {
+                _session.Reject(number, AcceptedTimes.Reason, line);
+            }
         }
         else
         {

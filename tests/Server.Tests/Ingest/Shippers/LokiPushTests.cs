@@ -57,7 +57,7 @@ public sealed class LokiPushTests(DashboardApp app) : IClassFixture<DashboardApp
     }
 
     [Fact]
-    public async Task A_stream_labelled_with_another_host_is_rejected_with_its_reason_and_the_others_are_stored()
+    public async Task A_stream_labelled_with_another_host_is_400_with_the_reason_and_the_others_are_stored()
     {
         using var client = app.ClientWithToken(await app.AddHostAsync("loki-own"));
         var body = Push(
@@ -66,7 +66,9 @@ public sealed class LokiPushTests(DashboardApp app) : IClassFixture<DashboardApp
 
         var response = await client.PostAsync(PushUri, Json(body));
 
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        // Loki's own answer when some streams fail validation: the others are kept, the push is a 400 saying why.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("label names another host", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await CountAsync(app, "access_log", "loki-own"));
         var rejected = await Sql.RowsAsync(app.ConnectionString,
             "SELECT r.line_number, r.reason, r.stream FROM rejected_lines r JOIN hosts h ON h.id = r.host_id WHERE h.name = 'loki-own' ORDER BY r.line_number");
@@ -153,7 +155,7 @@ public sealed class LokiPushTests(DashboardApp app) : IClassFixture<DashboardApp
     }
 
     [Fact]
-    public async Task A_stream_no_label_classifies_and_a_malformed_entry_are_rejected_not_failed()
+    public async Task A_stream_no_label_classifies_is_400_with_the_reason_and_a_malformed_entry_is_rejected_alone()
     {
         using var client = app.ClientWithToken(await app.AddHostAsync("loki-unknown"));
         const string body = """
@@ -163,8 +165,10 @@ public sealed class LokiPushTests(DashboardApp app) : IClassFixture<DashboardApp
             ]}
             """;
 
-        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync(PushUri, Json(body))).StatusCode);
+        var response = await client.PostAsync(PushUri, Json(body));
 
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("kind=access", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var reasons = await Sql.RowsAsync(app.ConnectionString,
             "SELECT r.line_number, r.reason FROM rejected_lines r JOIN hosts h ON h.id = r.host_id WHERE h.name = 'loki-unknown' ORDER BY r.line_number");
         Assert.Equal([1, 2, 3], reasons.Select(r => (int)r[0]!));
