@@ -18,7 +18,8 @@ public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbConte
     public DbSet<MemorySampleRow> MemorySamples => Set<MemorySampleRow>();
     public DbSet<HostEventRow> HostEvents => Set<HostEventRow>();
     public DbSet<RejectedLine> RejectedLines => Set<RejectedLine>();
-    public DbSet<IngestBatch> IngestBatches => Set<IngestBatch>();
+    public DbSet<IngestKey> IngestKeys => Set<IngestKey>();
+    public DbSet<RejectedCount> RejectedCounts => Set<RejectedCount>();
     public DbSet<OperatorRow> Operators => Set<OperatorRow>();
     public DbSet<OomKillCounter> OomKillCounters => Set<OomKillCounter>();
 
@@ -27,7 +28,8 @@ public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbConte
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.HasSequence<long>("ingest_batch_seq");
+        // Numbers blocks of row ids; each server takes a thousand at a time (Ingest/RowIdBlocks).
+        modelBuilder.HasSequence<long>("ingest_batch_seq").IncrementsBy(Ingest.RowIdBlocks.BlocksPerFetch);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(DashboardDb).Assembly);
     }
 }

@@ -128,13 +128,30 @@ public sealed class RejectedLine
     public required string Line { get; set; }
 }
 
-/// <summary>The response to an ingest request that carried an Idempotency-Key, replayed on a retry.</summary>
-public sealed class IngestBatch
+/// <summary>
+/// An Idempotency-Key a host used at one endpoint, with the answer to replay on a retry and the hash of the
+/// body it came with (the same key with another body is refused).
+/// </summary>
+public sealed class IngestKey
 {
     public int HostId { get; set; }
+    /// <summary>access, syslog, meminfo, collectd, vmstat or loki: keys are scoped to one endpoint.</summary>
+    public required string Endpoint { get; set; }
     public required string IdempotencyKey { get; set; }
     public DateTime CreatedAt { get; set; }
     public string? Response { get; set; }
+    public byte[]? BodyHash { get; set; }
+}
+
+/// <summary>Lines of one host rejected on one day (UTC) at one endpoint for one reason, and how many of them rejected_lines keeps.</summary>
+public sealed class RejectedCount
+{
+    public int HostId { get; set; }
+    public DateOnly Day { get; set; }
+    public required string Stream { get; set; }
+    public required string Reason { get; set; }
+    public long Rejected { get; set; }
+    public long Stored { get; set; }
 }
 
 /// <summary>

@@ -214,6 +214,7 @@ internal sealed class Partitions(NpgsqlDataSource dataSource, IOptions<Retention
         DELETE FROM memory_samples WHERE time < $1;
         DELETE FROM host_events WHERE time < $1;
         DELETE FROM rejected_lines WHERE received_at < $1;
+        DELETE FROM rejected_counts WHERE day < $1;
         """;
 
     private static async Task DeleteRecordsBeforeAsync(NpgsqlConnection connection, DateOnly keepFrom, CancellationToken ct)
@@ -224,63 +225,5 @@ internal sealed class Partitions(NpgsqlDataSource dataSource, IOptions<Retention
             batch.BatchCommands.Add(new NpgsqlBatchCommand(statement) { Parameters = { new() { Value = keepFrom.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) } } });
         }
         await batch.ExecuteNonQueryAsync(ct);
-    }
-}
-
-/// <summary>Applies migrations before the server listens, then keeps partitions and retention in order.</summary>
-internal sealed class DatabaseMaintenance(
-    IServiceProvider services, Partitions partitions, IOptions<RetentionOptions> options, TimeProvider clock, ILogger<DatabaseMaintenance> logger)
-    : BackgroundService
-{
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
-    private readonly SemaphoreSlim _wake = new(0);
-
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await services.MigrateAsync(cancellationToken);
-        await partitions.MaintainAsync(cancellationToken);
-        await base.StartAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// A batch has committed rows from <paramref name="oldest"/> to <paramref name="newest"/>: rows for a
-    /// day outside the partitions kept ahead (an old log imported, a clock far off) sit in the default
-    /// partition, so a round runs soon to give them one of their own.
-    /// </summary>
-    public void NoteRowsWritten(DateTime oldest, DateTime newest)
-    {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var outside = DateOnly.FromDateTime(oldest) < today.AddDays(-1) || DateOnly.FromDateTime(newest) > today.AddDays(options.Value.DaysAhead);
-        // One pending round serves any number of such batches.
-        if (outside && _wake.CurrentCount == 0)
-        {
-            _wake.Release();
-        }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await _wake.WaitAsync(Interval, stoppingToken);
-                await partitions.MaintainAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                logger.LogWarning(e, "Partition maintenance failed; it runs again in {Interval}", Interval);
-            }
-        }
-    }
-
-    public override void Dispose()
-    {
-        _wake.Dispose();
-        base.Dispose();
     }
 }

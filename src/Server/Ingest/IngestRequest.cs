@@ -1,45 +1,52 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Security.Claims;
-using Dashboard.Server.Hosts;
 using Dashboard.Server.Ingest.Apache;
 
 namespace Dashboard.Server.Ingest;
 
-/// <summary>What an ingest request says about itself in its headers, validated before any body is read.</summary>
-internal static class IngestRequest
+/// <summary>
+/// What an ingest request says about itself in its headers, validated before any body is read: the host
+/// its token ships for, the endpoint, the kind of body, its Idempotency-Key, and the times it may carry.
+/// </summary>
+internal sealed record IngestRequest(HttpContext Context, IngestHost Host, string Endpoint, BodyKind Kind, string? IdempotencyKey, AcceptedTimes Times)
 {
     private const int MaxIdempotencyKeyLength = 200;
 
-    public static IngestHost Host(ClaimsPrincipal user) => new(
-        int.Parse(user.FindFirstValue(DashboardClaims.HostId)!, CultureInfo.InvariantCulture),
-        user.FindFirstValue(DashboardClaims.HostName)!,
-        user.FindFirstValue(DashboardClaims.HostTimeZone)!,
-        user.FindFirstValue(DashboardClaims.HostLogFormat)!);
+    private HttpRequest Request => Context.Request;
 
-    public static bool TryGetIdempotencyKey(HttpRequest request, out string? key, out string? error)
+    /// <summary>The request, or the 4xx that refuses it (415 content type, 413 declared length, 400 Idempotency-Key).</summary>
+    public static bool TryRead(HttpContext context, string endpoint, IngestOptions limits, TimeProvider clock,
+        [NotNullWhen(true)] out IngestRequest? request, [NotNullWhen(false)] out IngestOutcome.Refused? refusal)
     {
-        key = null;
-        error = null;
-        var value = request.Headers["Idempotency-Key"].ToString();
-        if (value.Length == 0)
+        request = null;
+        refusal = null;
+        // Set by the ingest token's authentication; the endpoint's policy lets no request in without it.
+        var host = context.Features.Get<IngestHost>() ?? throw new InvalidOperationException("an ingest request without its host");
+        if (!BodyDecoding.TryGetKind(context.Request.ContentType, out var kind))
         {
-            return true;
-        }
-        if (value.Length > MaxIdempotencyKeyLength || value.Any(c => c is < '!' or > '~'))
-        {
-            error = $"Idempotency-Key must be 1 to {MaxIdempotencyKeyLength} visible ASCII characters";
+            refusal = new(StatusCodes.Status415UnsupportedMediaType, "unsupported Content-Type; send text/plain lines, application/json or application/x-ndjson");
             return false;
         }
-        key = value;
+        if (context.Request.ContentLength > limits.MaxBodyBytes)
+        {
+            refusal = new(StatusCodes.Status413PayloadTooLarge, $"body is larger than {limits.MaxBodyBytes} bytes");
+            return false;
+        }
+        var key = context.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > MaxIdempotencyKeyLength || key.Any(c => c is < '!' or > '~'))
+        {
+            refusal = new(StatusCodes.Status400BadRequest, $"Idempotency-Key must be 1 to {MaxIdempotencyKeyLength} visible ASCII characters");
+            return false;
+        }
+        request = new IngestRequest(context, host, endpoint, kind, key.Length > 0 ? key : null, new AcceptedTimes(clock.GetUtcNow().UtcDateTime));
         return true;
     }
 
     /// <summary>The access log's format: <c>X-Log-Format</c> (a nickname or a LogFormat string), else the host's.</summary>
-    public static bool TryGetLogFormat(HttpRequest request, IngestHost host, [NotNullWhen(true)] out LogFormat? format, [NotNullWhen(false)] out string? error)
+    public bool TryGetLogFormat([NotNullWhen(true)] out LogFormat? format, [NotNullWhen(false)] out string? error)
     {
-        var formatText = request.Headers["X-Log-Format"].ToString();
-        if (LogFormat.TryCompile(formatText.Length > 0 ? formatText : host.LogFormat, out format, out var compileError))
+        var formatText = Request.Headers["X-Log-Format"].ToString();
+        if (LogFormat.TryCompile(formatText.Length > 0 ? formatText : Host.LogFormat, out format, out var compileError))
         {
             error = null;
             return true;
@@ -48,51 +55,46 @@ internal static class IngestRequest
         return false;
     }
 
-    public static bool TryGetTimeZone(HttpRequest request, IngestHost host, out TimeZoneInfo zone, out string? error)
+    /// <summary>Where times without an offset were written: <c>X-Log-Timezone</c> (IANA), else the host's zone.</summary>
+    public bool TryGetTimeZone([NotNullWhen(true)] out TimeZoneInfo? zone, [NotNullWhen(false)] out string? error)
     {
-        var name = request.Headers["X-Log-Timezone"].ToString();
+        var name = Request.Headers["X-Log-Timezone"].ToString();
         var fromHeader = name.Length > 0;
-        if (!fromHeader)
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(fromHeader ? name : Host.TimeZone, out zone))
         {
-            name = host.TimeZone;
-        }
-        if (TimeZoneInfo.TryFindSystemTimeZoneById(name, out var found))
-        {
-            zone = found;
             error = null;
             return true;
         }
-        zone = TimeZoneInfo.Utc;
-        error = fromHeader ? "X-Log-Timezone is not a known IANA time zone" : $"host time zone '{host.TimeZone}' is not known on this server";
+        error = fromHeader ? "X-Log-Timezone is not a known IANA time zone" : $"host time zone '{Host.TimeZone}' is not known on this server";
         return false;
     }
 
-    /// <summary><c>X-Log-Year</c>: a year whose lines can be accepted (<see cref="AcceptedTimes"/>).</summary>
-    public static bool TryGetYear(HttpRequest request, AcceptedTimes times, out int? year, out string? error)
+    /// <summary><c>X-Log-Year</c>: a year whose lines can be accepted (<see cref="AcceptedTimes"/>); null when absent.</summary>
+    public bool TryGetYear(out int? year, [NotNullWhen(false)] out string? error)
     {
         year = null;
         error = null;
-        var value = request.Headers["X-Log-Year"].ToString();
+        var value = Request.Headers["X-Log-Year"].ToString();
         if (value.Length == 0)
         {
             return true;
         }
         if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
-            && parsed >= AcceptedTimes.Earliest.Year && parsed <= times.Latest.Year)
+            && parsed >= AcceptedTimes.Earliest.Year && parsed <= Times.Latest.Year)
         {
             year = parsed;
             return true;
         }
-        error = $"X-Log-Year must be a year from {AcceptedTimes.Earliest.Year} to {times.Latest.Year}";
+        error = $"X-Log-Year must be a year from {AcceptedTimes.Earliest.Year} to {Times.Latest.Year}";
         return false;
     }
 
     /// <summary><c>X-Sample-Time</c>, else the time of receipt.</summary>
-    public static bool TryGetSampleTime(HttpRequest request, AcceptedTimes times, out DateTime sampleTimeUtc, out string? error)
+    public bool TryGetSampleTime(out DateTime sampleTimeUtc, [NotNullWhen(false)] out string? error)
     {
-        sampleTimeUtc = times.ReceivedAtUtc;
+        sampleTimeUtc = Times.ReceivedAtUtc;
         error = null;
-        var value = request.Headers["X-Sample-Time"].ToString();
+        var value = Request.Headers["X-Sample-Time"].ToString();
         if (value.Length == 0)
         {
             return true;
@@ -102,7 +104,7 @@ internal static class IngestRequest
             error = "X-Sample-Time must be an RFC 3339 time with an offset";
             return false;
         }
-        if (!times.Contain(parsed.UtcDateTime))
+        if (!Times.Contain(parsed.UtcDateTime))
         {
             error = $"X-Sample-Time: {AcceptedTimes.Reason}";
             return false;

@@ -3,22 +3,13 @@ using System.IO.Pipelines;
 
 namespace Dashboard.Server.Ingest;
 
-/// <summary>Receives a body's lines as raw bytes, numbered from 1, without their line ending.</summary>
-internal interface IByteLineSink
-{
-    void OnLine(int number, ReadOnlySpan<byte> line);
-
-    /// <summary>A line longer than <see cref="LineReader.MaxLineBytes"/>; <paramref name="head"/> is its start.</summary>
-    void OnOversizedLine(int number, ReadOnlySpan<byte> head);
-}
-
 /// <summary>Splits a streamed body into lines without buffering more than one line's worth of it.</summary>
 internal static class LineReader
 {
     public const int MaxLineBytes = 64 * 1024;
 
-    /// <param name="checkpoint">Given a chance to store what it holds between reads of the body.</param>
-    public static async Task ReadAsync(Stream body, IByteLineSink sink, IBatchCheckpoint? checkpoint, CancellationToken ct)
+    /// <summary>Feeds the body's lines to <paramref name="sink"/>, which may checkpoint between reads of the body.</summary>
+    public static async Task ReadAsync(Stream body, BodyParser sink, CancellationToken ct)
     {
         var reader = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
         var state = new State();
@@ -33,9 +24,9 @@ internal static class LineReader
                 {
                     break;
                 }
-                if (checkpoint is { NeedsCheckpoint: true })
+                if (sink.NeedsCheckpoint)
                 {
-                    await checkpoint.CheckpointAsync(ct);
+                    await sink.CheckpointAsync(ct);
                 }
             }
         }
@@ -50,7 +41,7 @@ internal static class LineReader
         private int _lineNumber;
         private bool _skippingOversizedLine;
 
-        public SequencePosition Consume(ReadOnlySequence<byte> buffer, bool isFinal, IByteLineSink sink)
+        public SequencePosition Consume(ReadOnlySequence<byte> buffer, bool isFinal, BodyParser sink)
         {
             var reader = new SequenceReader<byte>(buffer);
             while (true)
@@ -88,7 +79,7 @@ internal static class LineReader
             }
         }
 
-        private void Deliver(ReadOnlySpan<byte> line, IByteLineSink sink)
+        private void Deliver(ReadOnlySpan<byte> line, BodyParser sink)
         {
             _lineNumber++;
             if (line.Length > MaxLineBytes)

@@ -13,6 +13,14 @@ public sealed class KestrelDashboardApp : DashboardApp
     // Real shippers stamp what they send with the real time, which the server accepts only near its own.
     protected override TimeProvider ServerClock => TimeProvider.System;
 
+    /// <summary>A client over a real loopback connection, authorised by <paramref name="token"/>.</summary>
+    public HttpClient SocketClientWithToken(string token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Url) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     /// <summary>http://127.0.0.1:PORT, no trailing slash.</summary>
     public string Url => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
         .Single().TrimEnd('/');

@@ -100,24 +100,22 @@ public sealed class AccessIngestTests(DashboardApp app) : IClassFixture<Dashboar
     }
 
     [Fact]
-    public async Task A_body_larger_than_a_batch_may_hold_in_memory_is_stored_through_checkpoints_and_committed_once()
+    public async Task A_million_rejected_lines_keep_a_bounded_sample_and_count_the_rest_by_reason()
     {
-        using var client = app.ClientWithToken(await app.AddHostAsync("access-huge"));
-        // 120 000 distinct (minute, address) pairs and 9 MB of rejected text: past both checkpoint limits.
-        var lines = Enumerable.Range(0, 120_000)
-            .Select(i => ApacheLines.Combined($"10.{i / 65536}.{i / 256 % 256}.{i % 256}", Noon.AddSeconds(i % 600), bytes: 1))
-            .Concat(Enumerable.Repeat("x" + new string('y', 70_000), 140));
+        using var client = app.ClientWithToken(await app.AddHostAsync("access-amplified"));
+        var body = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("x\n", 1_000_000)));
 
-        var answer = await IngestAnswer.ReadAsync(await client.PostAsync(new Uri("/api/v1/ingest/access", UriKind.Relative), HttpBodies.Lines(lines)));
+        var answer = await IngestAnswer.ReadAsync(await client.PostAsync(new Uri("/api/v1/ingest/access", UriKind.Relative), HttpBodies.Gzip(body)));
 
-        Assert.Equal((120_000, 140), (answer.Accepted, answer.Rejected));
-        const string OfHost = "FROM {0} t JOIN hosts h ON h.id = t.host_id WHERE h.name = 'access-huge'";
-        Assert.Equal(120_000, await Sql.CountAsync(app.ConnectionString, "SELECT sum(requests) " + string.Format(System.Globalization.CultureInfo.InvariantCulture, OfHost, "access_minute")));
-        Assert.Equal(120_000, await Sql.CountAsync(app.ConnectionString, "SELECT count(*) " + string.Format(System.Globalization.CultureInfo.InvariantCulture, OfHost, "access_log")));
-        Assert.Equal(140, await Sql.CountAsync(app.ConnectionString, "SELECT count(*) " + string.Format(System.Globalization.CultureInfo.InvariantCulture, OfHost, "rejected_lines")));
-        // Each store of rejected lines stamps its own time: more than one means a checkpoint stored some mid-body.
-        Assert.True(await Sql.CountAsync(app.ConnectionString,
-            "SELECT count(DISTINCT received_at) " + string.Format(System.Globalization.CultureInfo.InvariantCulture, OfHost, "rejected_lines")) >= 2);
+        Assert.Equal((0, 1_000_000), (answer.Accepted, answer.Rejected));
+        var stored = await Sql.CountAsync(app.ConnectionString,
+            "SELECT count(*) FROM rejected_lines r JOIN hosts h ON h.id = r.host_id WHERE h.name = 'access-amplified'");
+        Assert.InRange(stored, 1, 1000);
+        var counted = await Sql.RowsAsync(app.ConnectionString,
+            "SELECT c.stream, c.reason, c.rejected, c.stored FROM rejected_counts c JOIN hosts h ON h.id = c.host_id WHERE h.name = 'access-amplified'");
+        var (stream, reason, rejected, storedOfReason) = ((string)Assert.Single(counted)[0]!, (string)counted[0][1]!, (long)counted[0][2]!, (long)counted[0][3]!);
+        Assert.Equal(("access", 1_000_000L, stored), (stream, rejected, storedOfReason));
+        Assert.Equal(answer.Errors[0].Reason, reason);
     }
 
     [Fact]

@@ -36,12 +36,23 @@ internal sealed class RejectedLineConfiguration : IEntityTypeConfiguration<Rejec
     }
 }
 
-internal sealed class IngestBatchConfiguration : IEntityTypeConfiguration<IngestBatch>
+internal sealed class RejectedCountConfiguration : IEntityTypeConfiguration<RejectedCount>
 {
-    public void Configure(EntityTypeBuilder<IngestBatch> builder)
+    public void Configure(EntityTypeBuilder<RejectedCount> builder)
+    {
+        builder.ToTable("rejected_counts");
+        builder.HasKey(c => new { c.HostId, c.Day, c.Stream, c.Reason });
+        builder.HasIndex(c => c.Day);
+        builder.HasOne<HostRow>().WithMany().HasForeignKey(c => c.HostId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class IngestKeyConfiguration : IEntityTypeConfiguration<IngestKey>
+{
+    public void Configure(EntityTypeBuilder<IngestKey> builder)
     {
         builder.ToTable("ingest_batches");
-        builder.HasKey(b => new { b.HostId, b.IdempotencyKey });
+        builder.HasKey(b => new { b.HostId, b.Endpoint, b.IdempotencyKey });
         builder.Property(b => b.IdempotencyKey).HasMaxLength(200);
         builder.Property(b => b.Response).HasColumnType("jsonb");
         builder.HasIndex(b => b.CreatedAt);

@@ -23,7 +23,8 @@ namespace Dashboard.Server.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.HasSequence("ingest_batch_seq");
+            modelBuilder.HasSequence("ingest_batch_seq")
+                .IncrementsBy(1000);
 
             modelBuilder.Entity("Dashboard.Server.Data.AccessHostMinute", b =>
                 {
@@ -344,16 +345,24 @@ namespace Dashboard.Server.Data.Migrations
                     b.ToTable("hosts", (string)null);
                 });
 
-            modelBuilder.Entity("Dashboard.Server.Data.IngestBatch", b =>
+            modelBuilder.Entity("Dashboard.Server.Data.IngestKey", b =>
                 {
                     b.Property<int>("HostId")
                         .HasColumnType("integer")
                         .HasColumnName("host_id");
 
+                    b.Property<string>("Endpoint")
+                        .HasColumnType("text")
+                        .HasColumnName("endpoint");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<byte[]>("BodyHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("body_hash");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -363,7 +372,7 @@ namespace Dashboard.Server.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("response");
 
-                    b.HasKey("HostId", "IdempotencyKey")
+                    b.HasKey("HostId", "Endpoint", "IdempotencyKey")
                         .HasName("pk_ingest_batches");
 
                     b.HasIndex("CreatedAt")
@@ -469,6 +478,41 @@ namespace Dashboard.Server.Data.Migrations
                     b.ToTable("operators", (string)null);
                 });
 
+            modelBuilder.Entity("Dashboard.Server.Data.RejectedCount", b =>
+                {
+                    b.Property<int>("HostId")
+                        .HasColumnType("integer")
+                        .HasColumnName("host_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Stream")
+                        .HasColumnType("text")
+                        .HasColumnName("stream");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rejected");
+
+                    b.Property<long>("Stored")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stored");
+
+                    b.HasKey("HostId", "Day", "Stream", "Reason")
+                        .HasName("pk_rejected_counts");
+
+                    b.HasIndex("Day")
+                        .HasDatabaseName("ix_rejected_counts_day");
+
+                    b.ToTable("rejected_counts", (string)null);
+                });
+
             modelBuilder.Entity("Dashboard.Server.Data.RejectedLine", b =>
                 {
                     b.Property<long>("Id")
@@ -562,7 +606,7 @@ namespace Dashboard.Server.Data.Migrations
                         .HasConstraintName("fk_host_events_hosts_host_id");
                 });
 
-            modelBuilder.Entity("Dashboard.Server.Data.IngestBatch", b =>
+            modelBuilder.Entity("Dashboard.Server.Data.IngestKey", b =>
                 {
                     b.HasOne("Dashboard.Server.Data.HostRow", null)
                         .WithMany()
@@ -590,6 +634,16 @@ namespace Dashboard.Server.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_oom_kill_counters_hosts_host_id");
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.RejectedCount", b =>
+                {
+                    b.HasOne("Dashboard.Server.Data.HostRow", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_rejected_counts_hosts_host_id");
                 });
 
             modelBuilder.Entity("Dashboard.Server.Data.RejectedLine", b =>

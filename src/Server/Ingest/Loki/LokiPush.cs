@@ -29,52 +29,50 @@ internal static class LokiPush
 
     private const string MalformedEntry = "entry is not [\"<unix ns>\", \"<line>\"]";
 
-    public static async Task IngestAsync(IngestSession session, Stream body, LogFormat format, TimeZoneInfo hostZone, DateTimeOffset receivedAt, CancellationToken ct)
+    public static async Task IngestAsync(IngestBatch batch, IBatchCheckpoint checkpoint, Stream body, LogFormat format, TimeZoneInfo hostZone, CancellationToken ct)
     {
         using var document = await JsonDocument.ParseAsync(new CappedReadStream(body, MaxPushBytes), default, ct);
-        var streams = ReadStreams(document.RootElement, session, hostZone);
+        var streams = ReadStreams(document.RootElement, batch, hostZone);
+        var receivedAt = new DateTimeOffset(batch.Times.ReceivedAtUtc);
 
         foreach (var group in streams.Where(s => s.Kind == LokiStreamKind.Access).GroupBy(s => s.Zone))
         {
-            using var batch = await AccessBatch.StartAsync(session, format, group.Key, ct);
+            using var access = new AccessLines(batch, checkpoint, format, group.Key);
             foreach (var stream in group)
             {
-                await FeedAsync(stream, session, batch, batch, (number, line, _) => batch.AddLine(number, line), ct);
+                await FeedAsync(stream, access, (number, line, _) => access.AddLine(number, line), ct);
             }
-            await batch.FinishAsync(ct);
         }
 
         var syslogStreams = streams.Where(s => s.Kind == LokiStreamKind.Syslog).ToList();
         if (syslogStreams.Count > 0)
         {
-            using var batch = await SyslogBatch.StartAsync(session, new SyslogDefaults(hostZone, null, receivedAt), ct);
+            using var syslog = new SyslogLines(batch, checkpoint, new SyslogDefaults(hostZone, null, receivedAt));
             foreach (var stream in syslogStreams)
             {
-                await FeedAsync(stream, session, batch, batch, (number, line, time) =>
+                await FeedAsync(stream, syslog, (number, line, time) =>
                 {
-                    batch.Defaults = new SyslogDefaults(stream.Zone, null, new DateTimeOffset(time));
-                    batch.AddLine(number, line);
-                }, ct, beforeRecord: time => batch.Defaults = new SyslogDefaults(stream.Zone, null, new DateTimeOffset(time)));
+                    syslog.Defaults = new SyslogDefaults(stream.Zone, null, new DateTimeOffset(time));
+                    syslog.AddLine(number, line);
+                }, ct, beforeRecord: time => syslog.Defaults = new SyslogDefaults(stream.Zone, null, new DateTimeOffset(time)));
             }
-            await batch.FinishAsync(ct);
         }
 
         var meminfoStreams = streams.Where(s => s.Kind == LokiStreamKind.Meminfo).ToList();
         if (meminfoStreams.Count > 0)
         {
-            var batch = new MeminfoBatch(session, receivedAt.UtcDateTime);
+            using var meminfo = new MeminfoSamples(batch, checkpoint, batch.Times.ReceivedAtUtc);
             foreach (var stream in meminfoStreams)
             {
-                await FeedMeminfoAsync(stream, session, batch, ct);
+                await FeedMeminfoAsync(stream, meminfo, ct);
             }
-            await batch.FinishAsync(ct);
         }
     }
 
     private sealed record LokiStream(JsonElement Values, int FirstNumber, LokiStreamKind Kind, TimeZoneInfo Zone);
 
     /// <summary>The streams to store; the entries of streams that cannot be stored are rejected here.</summary>
-    private static List<LokiStream> ReadStreams(JsonElement root, IngestSession session, TimeZoneInfo hostZone)
+    private static List<LokiStream> ReadStreams(JsonElement root, IngestBatch batch, TimeZoneInfo hostZone)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("streams", out var streams) || streams.ValueKind != JsonValueKind.Array)
         {
@@ -92,17 +90,17 @@ internal static class LokiPush
             number += values.GetArrayLength();
             string? rejection = null;
             if (ReadLabels(stream) is { } labels
-                && LokiLabels.TryRead(labels, session.Host, hostZone, out var kind, out var zone, out rejection))
+                && LokiLabels.TryRead(labels, batch.Host, hostZone, out var kind, out var zone, out rejection))
             {
                 kept.Add(new LokiStream(values, first, kind, zone));
                 continue;
             }
             rejection ??= $"a label {JsonText.UnpairedSurrogate}";
-            session.Refuse(rejection);
+            batch.Refuse(rejection);
             var entryNumber = first;
             foreach (var entry in values.EnumerateArray())
             {
-                session.Reject(entryNumber++, rejection,
+                batch.Reject(entryNumber++, rejection,
                     TryReadEntry(entry, out _, out var line, out _) ? line : entry.GetRawText());
             }
         }
@@ -127,7 +125,7 @@ internal static class LokiPush
         return labels;
     }
 
-    private static async Task FeedAsync(LokiStream stream, IngestSession session, IRecordSink records, IBatchCheckpoint checkpoint,
+    private static async Task FeedAsync(LokiStream stream, BodyParser parser,
         Action<int, string, DateTime> addLine, CancellationToken ct, Action<DateTime>? beforeRecord = null)
     {
         var number = stream.FirstNumber;
@@ -136,11 +134,11 @@ internal static class LokiPush
             var entryNumber = number++;
             if (!TryReadEntry(entry, out var time, out var line, out var entryError))
             {
-                session.Reject(entryNumber, entryError, entry.GetRawText());
+                parser.Batch.Reject(entryNumber, entryError, entry.GetRawText());
             }
             else if (line.Length > LineReader.MaxLineBytes)
             {
-                session.Reject(entryNumber, $"line is longer than {LineReader.MaxLineBytes} bytes", line);
+                parser.Batch.Reject(entryNumber, $"line is longer than {LineReader.MaxLineBytes} bytes", line);
             }
             else if (TryReadJsonLine(line, out var text, out var record))
             {
@@ -149,7 +147,7 @@ internal static class LokiPush
                     beforeRecord?.Invoke(time);
                     using (r)
                     {
-                        records.OnRecord(entryNumber, r.RootElement);
+                        parser.OnRecord(entryNumber, r.RootElement);
                     }
                 }
                 else
@@ -161,16 +159,16 @@ internal static class LokiPush
             {
                 addLine(entryNumber, line.TrimEnd('\n', '\r'), time);
             }
-            if (checkpoint.NeedsCheckpoint)
+            if (parser.NeedsCheckpoint)
             {
-                await checkpoint.CheckpointAsync(ct);
+                await parser.CheckpointAsync(ct);
             }
         }
     }
 
     // Entries of one timestamp are the lines of one /proc/meminfo text (a shipper sends one entry per
     // line, or the whole text in one); a JSON object is a sample of the native JSON form.
-    private static async Task FeedMeminfoAsync(LokiStream stream, IngestSession session, MeminfoBatch batch, CancellationToken ct)
+    private static async Task FeedMeminfoAsync(LokiStream stream, MeminfoSamples meminfo, CancellationToken ct)
     {
         var number = stream.FirstNumber;
         var text = new StringBuilder();
@@ -180,7 +178,7 @@ internal static class LokiPush
         {
             if (text.Length > 0)
             {
-                batch.AddText(textNumber, text.ToString(), textTime);
+                meminfo.AddText(textNumber, text.ToString(), textTime);
                 text.Clear();
             }
         }
@@ -189,7 +187,7 @@ internal static class LokiPush
             var entryNumber = number++;
             if (!TryReadEntry(entry, out var time, out var line, out var entryError))
             {
-                session.Reject(entryNumber, entryError, entry.GetRawText());
+                meminfo.Batch.Reject(entryNumber, entryError, entry.GetRawText());
                 continue;
             }
             if (TryReadJsonLine(line, out var unquoted, out var record))
@@ -198,7 +196,7 @@ internal static class LokiPush
                 {
                     using (r)
                     {
-                        batch.OnRecord(entryNumber, r.RootElement);
+                        meminfo.OnRecord(entryNumber, r.RootElement);
                     }
                     continue;
                 }
@@ -213,15 +211,15 @@ internal static class LokiPush
                 textNumber = entryNumber;
                 textTime = time;
             }
-            if (text.Length + line.Length > MeminfoBatch.MaxTextBytes)
+            if (text.Length + line.Length > MeminfoSamples.MaxTextBytes)
             {
-                session.Reject(entryNumber, $"a meminfo text is larger than {MeminfoBatch.MaxTextBytes} bytes", line);
+                meminfo.Batch.Reject(entryNumber, $"a meminfo text is larger than {MeminfoSamples.MaxTextBytes} bytes", line);
                 continue;
             }
             text.Append(line).Append('\n');
-            if (batch.NeedsCheckpoint)
+            if (meminfo.NeedsCheckpoint)
             {
-                await batch.CheckpointAsync(ct);
+                await meminfo.CheckpointAsync(ct);
             }
         }
         Flush();

@@ -1,4 +1,5 @@
 using Dashboard.Server.Hosts;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dashboard.Server.Ingest.Loki;
 
@@ -17,27 +18,29 @@ public static class LokiPushApi
     public static RouteHandlerBuilder MapLokiPushApi(this IEndpointRouteBuilder routes) =>
         routes.MapPost(Path, PushAsync).RequireAuthorization(Policies.Ingest).DisableAntiforgery();
 
-    private static Task<IResult> PushAsync(HttpContext context, IngestRunner runner, TimeProvider clock)
+    private static async Task<Results<NoContent, ProblemHttpResult, EmptyHttpResult>> PushAsync(HttpContext context, IngestRunner runner)
     {
-        var host = IngestRequest.Host(context.User);
-        if (!BodyDecoding.TryGetKind(context.Request.ContentType, out var kind) || kind != BodyKind.Json)
+        if (!runner.TryRead(context, "loki", out var request, out var refusal))
+        {
+            return IngestApi.Problem(context, refusal);
+        }
+        if (request.Kind != BodyKind.Json)
         {
             // Loki's default body is snappy-compressed protobuf (and no Content-Type means that too).
-            return Task.FromResult<IResult>(IngestApi.Problem(StatusCodes.Status415UnsupportedMediaType,
+            return IngestApi.Problem(StatusCodes.Status415UnsupportedMediaType,
                 "only Loki's JSON push body is read here: configure the client to send Content-Type application/json "
-                + "(Vector's loki sink: compression = \"gzip\" or \"none\"; Fluent Bit's loki output always does)"));
+                + "(Vector's loki sink: compression = \"gzip\" or \"none\"; Fluent Bit's loki output always does)");
         }
-        if (!IngestRequest.TryGetLogFormat(context.Request, host, out var format, out var error))
+        if (!request.TryGetLogFormat(out var format, out var error) || !request.TryGetTimeZone(out var zone, out error))
         {
-            return Task.FromResult<IResult>(IngestApi.Problem(StatusCodes.Status400BadRequest, error));
+            return IngestApi.BadRequest(error);
         }
-        if (!IngestRequest.TryGetTimeZone(context.Request, host, out var zone, out error))
+        return await runner.RunAsync(request, (batch, checkpoint, body, ct) => LokiPush.IngestAsync(batch, checkpoint, body, format, zone, ct)) switch
         {
-            return Task.FromResult<IResult>(IngestApi.Problem(StatusCodes.Status400BadRequest, error!));
-        }
-        var receivedAt = clock.GetUtcNow();
-        return runner.RunAsync(context, host, "loki",
-            (session, body, _, ct) => LokiPush.IngestAsync(session, body, format, zone, receivedAt, ct),
-            result => result.Refused is { } reason ? IngestApi.Problem(StatusCodes.Status400BadRequest, reason) : TypedResults.NoContent());
+            IngestOutcome.Stored { Result.Refused: { } reason } => IngestApi.BadRequest(reason),
+            IngestOutcome.Stored => TypedResults.NoContent(),
+            IngestOutcome.Refused refused => IngestApi.Problem(context, refused),
+            _ => TypedResults.Empty,
+        };
     }
 }

@@ -73,10 +73,8 @@ internal static class VmstatCounter
         """;
 
     /// <summary>Records the sample and returns the kill events it made.</summary>
-    public static async Task<int> RecordAsync(IngestSession session, DateTime timeUtc, long counter, CancellationToken ct)
+    public static async Task<int> RecordAsync(NpgsqlConnection connection, int hostId, DateTime timeUtc, long counter, CancellationToken ct)
     {
-        var connection = session.Connection;
-        var hostId = session.Host.Id;
         await using (var first = Command(connection, FirstSql, hostId, timeUtc, counter))
         {
             if (await first.ExecuteNonQueryAsync(ct) == 1)

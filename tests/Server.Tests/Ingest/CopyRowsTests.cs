@@ -6,14 +6,14 @@ using Npgsql;
 namespace Dashboard.Server.Tests.Ingest;
 
 /// <summary>The hand-written binary COPY encoder, checked by reading back what PostgreSQL stored.</summary>
-public sealed class BinaryCopyWriterTests : IAsyncLifetime
+public sealed class CopyRowsTests : IAsyncLifetime
 {
-    private const string CopySql = "COPY copy_probe (s, i, l, t, a, x, j) FROM STDIN (FORMAT BINARY)";
+    private static readonly CopyTable Probe = new("COPY copy_probe (s, i, l, t, a, x, j) FROM STDIN (FORMAT BINARY)", 7);
     private string _connectionString = "";
 
     public async Task InitializeAsync()
     {
-        _connectionString = await PostgresCluster.CreateDatabaseAsync(nameof(BinaryCopyWriterTests));
+        _connectionString = await PostgresCluster.CreateDatabaseAsync(nameof(CopyRowsTests));
         await Sql.ExecuteAsync(_connectionString,
             "CREATE TABLE copy_probe (n serial, s smallint, i integer, l bigint, t timestamptz, a inet, x text, j jsonb)");
     }
@@ -28,7 +28,7 @@ public sealed class BinaryCopyWriterTests : IAsyncLifetime
         {
             Row(copy, 206, int.MaxValue, long.MinValue, time, IPAddress.Parse("202.215.15.8"), "HEAD / HTTP/1.1", """{"port":"80"}""");
             Row(copy, -1, -7, 0, new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc), IPAddress.Parse("2001:db8::1"), "日本語 😀 ümlaut", null);
-            copy.StartRow(7);
+            copy.StartRow();
             for (var i = 0; i < 7; i++)
             {
                 copy.WriteNull();
@@ -70,31 +70,59 @@ public sealed class BinaryCopyWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Full_chunks_sent_while_rows_are_still_encoded_and_the_rest_sent_after_arrive_whole_and_in_order()
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        using var rows = new CopyRows(Probe);
+        var copy = await CopyRows.BeginAsync(connection, Probe, CancellationToken.None);
+        for (var i = 0; i < 30_000; i++)
+        {
+            Row(rows, 1, i, i, DateTime.UnixEpoch, IPAddress.Loopback, $"row {i}", null);
+            if (rows.HasFullChunks)
+            {
+                await rows.WriteFullChunksAsync(copy, CancellationToken.None);
+            }
+        }
+        await rows.WriteAsync(copy, CancellationToken.None);
+        await CopyRows.CompleteAsync(copy, CancellationToken.None);
+
+        Assert.Equal(30_000, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM copy_probe"));
+        Assert.Equal(0, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM copy_probe WHERE x <> 'row ' || i OR n <> i + 1"));
+        Assert.Equal(0, rows.HeldBytes);
+    }
+
+    [Fact]
     public async Task An_abandoned_copy_stores_nothing_and_leaves_the_connection_usable()
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
-        using (var copy = await BinaryCopyWriter.BeginAsync(connection, CopySql, CancellationToken.None))
+        using (var rows = new CopyRows(Probe))
+        await using (var copy = await CopyRows.BeginAsync(connection, Probe, CancellationToken.None))
         {
-            Row(copy, 1, 1, 1, DateTime.UnixEpoch, IPAddress.Loopback, "never stored", null);
+            Row(rows, 1, 1, 1, DateTime.UnixEpoch, IPAddress.Loopback, "never stored", null);
+            await rows.WriteAsync(copy, CancellationToken.None);
+            await copy.CancelAsync();
         }
 
         await using var command = new NpgsqlCommand("SELECT count(*) FROM copy_probe WHERE x = 'never stored'", connection);
         Assert.Equal(0L, await command.ExecuteScalarAsync());
     }
 
-    private async Task CopyAsync(Action<BinaryCopyWriter> write)
+    private async Task CopyAsync(Action<CopyRows> write)
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
-        using var copy = await BinaryCopyWriter.BeginAsync(connection, CopySql, CancellationToken.None);
-        write(copy);
-        await copy.CompleteAsync(CancellationToken.None);
+        using var rows = new CopyRows(Probe);
+        write(rows);
+        var copy = await CopyRows.BeginAsync(connection, Probe, CancellationToken.None);
+        await rows.WriteAsync(copy, CancellationToken.None);
+        await CopyRows.CompleteAsync(copy, CancellationToken.None);
     }
 
-    private static void Row(BinaryCopyWriter copy, short s, int i, long l, DateTime t, IPAddress a, string x, string? j)
+    private static void Row(CopyRows copy, short s, int i, long l, DateTime t, IPAddress a, string x, string? j)
     {
-        copy.StartRow(7);
+        copy.StartRow();
         copy.WriteInt16(s);
         copy.WriteInt32(i);
         copy.WriteInt64(l);

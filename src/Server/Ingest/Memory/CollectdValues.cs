@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Npgsql;
 
 namespace Dashboard.Server.Ingest.Memory;
 
@@ -26,7 +25,7 @@ namespace Dashboard.Server.Ingest.Memory;
 /// <item>A value list whose host is not the token's host (<see cref="IngestHost.IsNamed"/>) is rejected.</item>
 /// </list>
 /// </remarks>
-internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples) : IRecordSink
+internal sealed class CollectdValues(IngestBatch batch, IBatchCheckpoint checkpoint) : BodyParser(batch, checkpoint)
 {
     /// <summary>What the Linux memory plugin sends in every reading.</summary>
     private static readonly string[] LinuxMemoryInstances = ["used", "buffered", "cached", "free", "slab_unrecl", "slab_recl"];
@@ -41,18 +40,21 @@ internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples)
         public List<(int Number, string Raw)> Records { get; } = [];
     }
 
-    public void OnRecord(int number, JsonElement record)
+    /// <summary>write_http sends JSON only (its "Command" format is refused before the body is read).</summary>
+    public override void AddLine(int number, ReadOnlySpan<char> line) => Batch.Reject(number, "not a collectd JSON value list", line);
+
+    public override void OnRecord(int number, JsonElement record)
     {
         if (record.ValueKind != JsonValueKind.Object)
         {
-            session.Reject(number, "a value list is not a JSON object", record.GetRawText());
+            RejectRecord(number, "a value list is not a JSON object", record);
             return;
         }
         foreach (var field in FieldsRead)
         {
             if (record.TryGetProperty(field, out var fieldValue) && JsonText.IsUnreadableString(fieldValue))
             {
-                session.Reject(number, $"{field} {JsonText.UnpairedSurrogate}", record.GetRawText());
+                RejectRecord(number, $"{field} {JsonText.UnpairedSurrogate}", record);
                 return;
             }
         }
@@ -63,22 +65,22 @@ internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples)
         var isSwap = plugin == "swap" && type == "swap";
         if (!isMemory && !isSwap)
         {
-            session.Ignore();
+            Batch.Ignore();
             return;
         }
         if (!TryRead(record, out var host, out var time, out var interval, out var instance, out var value, out var error))
         {
-            session.Reject(number, error, record.GetRawText());
+            RejectRecord(number, error, record);
             return;
         }
-        if (!session.Times.Contain(Time(time)))
+        if (!Batch.Times.Contain(Time(time)))
         {
-            session.Reject(number, AcceptedTimes.Reason, record.GetRawText());
+            RejectRecord(number, AcceptedTimes.Reason, record);
             return;
         }
-        if (!session.Host.IsNamed(host))
+        if (!Batch.Host.IsNamed(host))
         {
-            session.Reject(number, $"the value list's host names another host than this token's ('{session.Host.Name}'); set collectd's Hostname", record.GetRawText());
+            RejectRecord(number, $"the value list's host names another host than this token's ('{Batch.Host.Name}'); set collectd's Hostname", record);
             return;
         }
         var readings = isMemory ? _memory : _swap;
@@ -93,9 +95,6 @@ internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples)
         }
         reading.Records.Add((number, record.GetRawText()));
     }
-
-    public void OnBadRecord(int number, string reason, ReadOnlySpan<byte> raw) =>
-        session.Reject(number, reason, System.Text.Encoding.UTF8.GetString(raw));
 
     private static readonly string[] FieldsRead = ["plugin", "type", "host", "type_instance"];
 
@@ -139,17 +138,8 @@ internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples)
         return true;
     }
 
-    // Joins a swap reading stored in an earlier request (write_http cut between the two plugins' readings).
-    private const string AttachSwapSql = """
-        UPDATE memory_samples m SET swap_total_kb = $3, swap_free_kb = $4
-        FROM (SELECT time FROM memory_samples
-              WHERE host_id = $1 AND swap_total_kb IS NULL AND time BETWEEN $2 - $5 AND $2 + $5
-              ORDER BY abs(extract(epoch FROM time - $2)) LIMIT 1) nearest
-        WHERE m.host_id = $1 AND m.time = nearest.time
-        """;
-
-    /// <summary>Makes the samples (stored by the <see cref="MeminfoBatch"/> given) and joins swap to stored ones.</summary>
-    public async Task FinishAsync(CancellationToken ct)
+    /// <summary>Makes the samples, and joins swap to them or (when written) to stored ones.</summary>
+    public override void Finish()
     {
         List<(string Host, DateTime Time, Reading Reading, MemorySample Sample)> made = [];
         foreach (var ((host, time), reading) in _memory)
@@ -159,7 +149,7 @@ internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples)
             {
                 foreach (var (number, raw) in reading.Records)
                 {
-                    session.Reject(number, "the memory plugin's reading is incomplete (write_http cut it across two requests; a larger BufferSize makes that rarer)", raw);
+                    Batch.Reject(number, "the memory plugin's reading is incomplete (write_http cut it across two requests; a larger BufferSize makes that rarer)", raw);
                 }
                 continue;
             }
@@ -170,7 +160,6 @@ internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples)
             made.Add((host, timeUtc, reading, new MemorySample(timeUtc, Kb(total), Kb(available), Kb(b["free"]),
                 b.TryGetValue("cached", out var cached) ? Kb(cached) : null, null, null)));
         }
-        List<(DateTime Time, Reading Reading)> unmatched = [];
         foreach (var ((host, time), swap) in _swap)
         {
             var timeUtc = Time(time);
@@ -180,59 +169,27 @@ internal sealed class CollectdBatch(IngestSession session, MeminfoBatch samples)
                 .OrderBy(x => (x.m.Time - timeUtc).Duration())
                 .Select(x => (int?)x.index)
                 .FirstOrDefault();
+            var (swapTotal, swapFree) = Swap(swap);
             if (nearest is { } index)
             {
-                var (swapTotal, swapFree) = Swap(swap);
                 made[index] = made[index] with { Sample = made[index].Sample with { SwapTotalKb = swapTotal, SwapFreeKb = swapFree } };
                 foreach (var _ in swap.Records)
                 {
-                    session.Accept();
+                    Batch.Accept();
                 }
             }
             else
             {
-                unmatched.Add((timeUtc, swap));
+                // write_http may cut between the two plugins' readings: the memory one may be stored already.
+                Batch.UnmatchedSwap.Add(new SwapReading(timeUtc, window, swapTotal, swapFree, swap.Records));
             }
         }
         foreach (var (_, _, reading, sample) in made)
         {
-            samples.Store(sample);
+            Batch.Samples.Add(sample);
             foreach (var _ in reading.Records)
             {
-                session.Accept();
-            }
-        }
-        await samples.FinishAsync(ct);
-        foreach (var (time, swap) in unmatched)
-        {
-            await AttachSwapAsync(time, swap, ct);
-        }
-    }
-
-    private async Task AttachSwapAsync(DateTime time, Reading swap, CancellationToken ct)
-    {
-        var (swapTotal, swapFree) = Swap(swap);
-        await using var command = new NpgsqlCommand(AttachSwapSql, session.Connection)
-        {
-            Parameters =
-            {
-                new() { Value = session.Host.Id },
-                new() { Value = time, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
-                new() { Value = (object?)swapTotal ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint },
-                new() { Value = (object?)swapFree ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint },
-                new() { Value = TimeSpan.FromSeconds(swap.Interval), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Interval },
-            },
-        };
-        var joined = await command.ExecuteNonQueryAsync(ct) == 1;
-        foreach (var (number, raw) in swap.Records)
-        {
-            if (joined)
-            {
-                session.Accept();
-            }
-            else
-            {
-                session.Reject(number, "swap values with no memory reading of the same host within one interval", raw);
+                Batch.Accept();
             }
         }
     }
