@@ -139,7 +139,24 @@ internal static class DashboardCommandLine
             await services.GetRequiredService<OperatorAccounts>().SetPasswordAsync(operatorName, password, ct);
             return await PrintAsync(password, null);
         }, ct));
-        return new Command("operators", "The people who sign in to the dashboard.") { reset };
+        var list = new Command("list", "Lists the operators, with their open sessions.");
+        list.SetAction((parse, ct) => CommandLineHost.RunAsync(async (services, ct) =>
+        {
+            var operators = await services.GetRequiredService<OperatorAccounts>().ListAsync(ct);
+            await PrintTableAsync(["NAME", "CREATED (UTC)", "SESSIONS", "LAST ACTIVE (UTC)"],
+                operators.Select(o => new[] { o.Name, Format(o.CreatedAt)!, o.Sessions.ToString(CultureInfo.InvariantCulture), Format(o.LastSeenAt) ?? "-" }));
+            return 0;
+        }, ct));
+
+        var removed = new Argument<string>("name") { Description = "The operator to remove." };
+        var remove = new Command("remove", "Removes an operator and ends its sessions at once.") { removed };
+        remove.SetAction((parse, ct) => CommandLineHost.RunAsync(async (services, ct) =>
+        {
+            var done = await services.GetRequiredService<OperatorAccounts>().RemoveAsync(parse.GetRequiredValue(removed), ct);
+            return await PrintAsync(done ? "removed" : null, done ? null : "no operator by that name");
+        }, ct));
+
+        return new Command("operators", "The people who sign in to the dashboard.") { reset, list, remove };
     }
 
     private static Command HealthCommand()

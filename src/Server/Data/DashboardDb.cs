@@ -21,6 +21,8 @@ public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbConte
     public DbSet<IngestKey> IngestKeys => Set<IngestKey>();
     public DbSet<RejectedCount> RejectedCounts => Set<RejectedCount>();
     public DbSet<OperatorRow> Operators => Set<OperatorRow>();
+    public DbSet<OperatorSession> OperatorSessions => Set<OperatorSession>();
+    public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
     public DbSet<OomKillCounter> OomKillCounters => Set<OomKillCounter>();
 
     /// <summary>The keys that protect session cookies: kept here, so sessions survive restarts and new containers.</summary>

@@ -32,6 +32,28 @@ public sealed class OperatorRow
     public DateTime CreatedAt { get; set; }
 }
 
+/// <summary>
+/// An operator's signed-in session: the browser's cookie holds only its key, whose SHA-256 is kept here
+/// with the ticket, so that signing out, a new password or removing the operator ends it at once.
+/// </summary>
+public sealed class OperatorSession
+{
+    public required byte[] KeyHash { get; set; }
+    public int OperatorId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime LastSeenAt { get; set; }
+    public required byte[] Ticket { get; set; }
+}
+
+/// <summary>Failed sign-ins of one account (<c>account:NAME</c>) or from one address (<c>address:IP</c>), and until when it must wait.</summary>
+public sealed class LoginFailure
+{
+    public required string Key { get; set; }
+    public int Failures { get; set; }
+    public DateTime LastFailureAt { get; set; }
+    public DateTime? BlockedUntil { get; set; }
+}
+
 public static class TokenKinds
 {
     public const string Ingest = "ingest";

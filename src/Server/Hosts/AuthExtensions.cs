@@ -3,6 +3,7 @@ using Dashboard.Server.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 
 namespace Dashboard.Server.Hosts;
 
@@ -27,9 +28,8 @@ internal static class AuthExtensions
                 options.Cookie.Name = "aid_session";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Strict;
+                // Secure whenever the request is HTTPS (behind a proxy: its X-Forwarded-Proto says so).
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                options.ExpireTimeSpan = TimeSpan.FromHours(12);
-                options.SlidingExpiration = true;
                 options.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
             });
@@ -38,10 +38,24 @@ internal static class AuthExtensions
             .AddPolicy(Policies.Reader, p => p.RequireClaim(DashboardClaims.Role, Roles.Reader, Roles.Operator))
             .AddPolicy(Policies.Operator, p => p.RequireClaim(DashboardClaims.Role, Roles.Operator));
 
-        var attemptsPerMinute = builder.Configuration.GetValue("Dashboard:Auth:LoginAttemptsPerMinute", 10);
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration("Dashboard:Auth").ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, ValidateAuthOptions>();
+        builder.Services.AddSingleton<OperatorSessionStore>();
+        builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, ConfigureSessionCookie>();
+        builder.Services.AddSingleton<LoginThrottle>();
+
+        var attemptsPerMinute = builder.Configuration.GetValue("Dashboard:Auth:LoginAttemptsPerMinute", new AuthOptions().LoginAttemptsPerMinute);
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = (context, _) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                return ValueTask.CompletedTask;
+            };
             options.AddPolicy(LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = attemptsPerMinute, Window = TimeSpan.FromMinutes(1) }));

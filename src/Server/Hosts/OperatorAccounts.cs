@@ -15,6 +15,8 @@ internal sealed class OperatorAccounts(DashboardDb db, TimeProvider clock)
 
     public Task<bool> AnyAsync(CancellationToken ct) => db.Operators.AnyAsync(ct);
 
+    public Task<bool> ExistsAsync(string name, CancellationToken ct) => db.Operators.AnyAsync(o => o.Name == name, ct);
+
     /// <summary>The operator these credentials belong to, or null.</summary>
     public async Task<OperatorRow?> VerifyAsync(string name, string password, CancellationToken ct)
     {
@@ -23,9 +25,10 @@ internal sealed class OperatorAccounts(DashboardDb db, TimeProvider clock)
         return found is not null && result != PasswordVerificationResult.Failed ? found : null;
     }
 
-    /// <summary>Creates the operator, or gives an existing one a new password.</summary>
+    /// <summary>Creates the operator, or gives an existing one a new password and ends every session it had.</summary>
     public async Task SetPasswordAsync(string name, string password, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var found = await db.Operators.FirstOrDefaultAsync(o => o.Name == name, ct);
         if (found is null)
         {
@@ -34,12 +37,28 @@ internal sealed class OperatorAccounts(DashboardDb db, TimeProvider clock)
         }
         found.PasswordHash = Hasher.HashPassword(found, password);
         await db.SaveChangesAsync(ct);
+        await db.OperatorSessions.Where(s => s.OperatorId == found.Id).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
     }
+
+    /// <summary>Operators by name, with how many sessions each has open.</summary>
+    public Task<List<OperatorInfo>> ListAsync(CancellationToken ct) =>
+        db.Operators.AsNoTracking().OrderBy(o => o.Name)
+            .Select(o => new OperatorInfo(o.Name, o.CreatedAt, db.OperatorSessions.Count(s => s.OperatorId == o.Id),
+                db.OperatorSessions.Where(s => s.OperatorId == o.Id).Max(s => (DateTime?)s.LastSeenAt)))
+            .ToListAsync(ct);
+
+    /// <summary>Removes the operator; its sessions end with it. False when there is none by that name.</summary>
+    public async Task<bool> RemoveAsync(string name, CancellationToken ct) =>
+        await db.Operators.Where(o => o.Name == name).ExecuteDeleteAsync(ct) == 1;
 
     /// <summary>A password of 20 characters from a 56-letter alphabet without look-alikes: ~116 bits.</summary>
     public static string NewPassword() =>
         RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
 }
+
+/// <summary>An operator as <c>operators list</c> shows it.</summary>
+internal sealed record OperatorInfo(string Name, DateTime CreatedAt, int Sessions, DateTime? LastSeenAt);
 
 /// <summary>
 /// On the first start there is no operator: creates <c>admin</c> with <c>DASHBOARD_ADMIN_PASSWORD</c>,

@@ -19,22 +19,36 @@ public static class SessionApi
         return group;
     }
 
-    private static async Task<Results<NoContent, UnauthorizedHttpResult, BadRequest>> SignInAsync(
-        LoginRequest login, HttpContext context, OperatorAccounts accounts, CancellationToken ct)
+    private static async Task<Results<NoContent, UnauthorizedHttpResult, BadRequest, ProblemHttpResult>> SignInAsync(
+        LoginRequest login, HttpContext context, OperatorAccounts accounts, LoginThrottle throttle, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(login.Name) || string.IsNullOrEmpty(login.Password) || login.Name.Length > 100 || login.Password.Length > 1000)
         {
             return TypedResults.BadRequest();
         }
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "";
+        if (await throttle.WaitAsync(address, login.Name, ct) is { } wait && wait > TimeSpan.Zero)
+        {
+            return TooManyAttempts(context, wait);
+        }
         if (await accounts.VerifyAsync(login.Name, login.Password, ct) is not { } found)
         {
+            await throttle.FailedAsync(address, await accounts.ExistsAsync(login.Name, ct) ? login.Name : null, ct);
             return TypedResults.Unauthorized();
         }
+        await throttle.SucceededAsync(address, found.Name, ct);
         ClaimsIdentity identity = new(
             [new(ClaimTypes.Name, found.Name), new(DashboardClaims.Role, Roles.Operator)],
             CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Name, DashboardClaims.Role);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         return TypedResults.NoContent();
+    }
+
+    internal static ProblemHttpResult TooManyAttempts(HttpContext context, TimeSpan wait)
+    {
+        var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem($"too many failed sign-ins: try again in {seconds} s", statusCode: StatusCodes.Status429TooManyRequests);
     }
 
     internal static Ok<SessionInfo> GetSession(ClaimsPrincipal user) => TypedResults.Ok(new SessionInfo(user.Identity!.Name!));

@@ -100,6 +100,48 @@ public sealed class CommandLineTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Operators_reset_password_ends_the_operators_sessions_at_once_and_operators_list_counts_them()
+    {
+        await using var server = await ServerProcess.StartServerAsync(_data.Path, "--DASHBOARD_ADMIN_PASSWORD=first password");
+        using var browser = await SignInAsync(server, "admin", "first password");
+
+        var listed = await ServerProcess.RunCommandAsync(_data.Path, "operators", "list");
+        var reset = await ServerProcess.RunCommandAsync(_data.Path, "operators", "reset-password", "admin");
+
+        Assert.Matches(@"admin\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+1\s+\d{4}-", listed.Stdout);
+        Assert.Equal(0, reset.ExitCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync(new Uri("/api/v1/session", UriKind.Relative))).StatusCode);
+        using var again = await SignInAsync(server, "admin", reset.Stdout.Trim());
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync(new Uri("/api/v1/session", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Operators_remove_ends_the_operators_sessions_and_says_when_there_is_none()
+    {
+        await using var server = await ServerProcess.StartServerAsync(_data.Path, "--DASHBOARD_ADMIN_PASSWORD=admin password");
+        var password = (await ServerProcess.RunCommandAsync(_data.Path, "operators", "reset-password", "alice")).Stdout.Trim();
+        using var alice = await SignInAsync(server, "alice", password);
+
+        var removed = await ServerProcess.RunCommandAsync(_data.Path, "operators", "remove", "alice");
+        var again = await ServerProcess.RunCommandAsync(_data.Path, "operators", "remove", "alice");
+
+        Assert.Equal((0, "removed"), (removed.ExitCode, removed.Stdout.Trim()));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await alice.GetAsync(new Uri("/api/v1/session", UriKind.Relative))).StatusCode);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("no operator", again.Stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpClient> SignInAsync(ServerProcess server, string name, string password)
+    {
+        var client = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = server.BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Dashboard-Request", "1");
+        var response = await client.PostAsync(new Uri("/api/v1/session", UriKind.Relative),
+            new StringContent(System.Text.Json.JsonSerializer.Serialize(new { name, password }), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        return client;
+    }
+
     private string ClusterFolder() =>
         Environment.UserName == "root" ? Path.Combine(_data.Path, "postgres", "pgdata") : Path.Combine(_data.Path, "pgdata");
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Shared;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Server.Tests.Hosts;
 
@@ -56,13 +57,40 @@ public sealed class OperatorSessionTests(DashboardApp app) : IClassFixture<Dashb
     }
 
     [Fact]
-    public async Task Signing_out_ends_the_session()
+    public async Task Signing_out_ends_the_session_on_the_server_a_saved_copy_of_the_cookie_included()
     {
-        using var browser = await app.OperatorClientAsync();
+        var cookie = await SessionCookieAsync();
+        using var browser = WithCookie(cookie);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(Session)).StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await browser.DeleteAsync(Session)).StatusCode);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync(Session)).StatusCode);
+        using var copy = WithCookie(cookie);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await copy.GetAsync(Session)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await copy.GetAsync(new Uri("/api/v1/admin/tokens", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_new_password_ends_every_session_of_the_operator()
+    {
+        await SetPasswordAsync("bob", "bob's first password");
+        var cookie = await SessionCookieAsync("bob", "bob's first password");
+
+        await SetPasswordAsync("bob", "bob's second password");
+
+        using var copy = WithCookie(cookie);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await copy.GetAsync(Session)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_cookie_is_secure_when_the_request_is_https()
+    {
+        using var browser = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://dashboard.example") });
+        browser.DefaultRequestHeaders.Add("X-Dashboard-Request", "1");
+
+        var signIn = await browser.PostAsJsonAsync(Session, new LoginRequest("admin", DashboardApp.AdminPassword));
+
+        Assert.Contains("secure", Assert.Single(signIn.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -77,32 +105,24 @@ public sealed class OperatorSessionTests(DashboardApp app) : IClassFixture<Dashb
         Assert.Equal("admin", (await afterRestart.GetFromJsonAsync<SessionInfo>(Session))!.Name);
     }
 
-    private async Task<string> SessionCookieAsync()
+    private async Task<string> SessionCookieAsync(string name = "admin", string password = DashboardApp.AdminPassword)
     {
         using var client = Browser();
-        var signIn = await client.PostAsJsonAsync(Session, new LoginRequest("admin", DashboardApp.AdminPassword));
+        var signIn = await client.PostAsJsonAsync(Session, new LoginRequest(name, password));
+        Assert.Equal(HttpStatusCode.NoContent, signIn.StatusCode);
         return signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
     }
-}
 
-public sealed class FewLoginAttemptsApp : DashboardApp
-{
-    protected override IEnumerable<(string Key, string Value)> Settings => [("Dashboard:Auth:LoginAttemptsPerMinute", "3")];
-}
-
-public sealed class LoginRateLimitTests(FewLoginAttemptsApp app) : IClassFixture<FewLoginAttemptsApp>
-{
-    [Fact]
-    public async Task Guessing_passwords_is_slowed_to_a_few_attempts_a_minute()
+    private HttpClient WithCookie(string cookie)
     {
-        using var browser = app.CreateClient();
-        browser.DefaultRequestHeaders.Add("X-Dashboard-Request", "1");
-        List<HttpStatusCode> answers = [];
-        for (var i = 0; i < 4; i++)
-        {
-            answers.Add((await browser.PostAsJsonAsync("/api/v1/session", new LoginRequest("admin", $"guess {i}"))).StatusCode);
-        }
+        var client = Browser();
+        client.DefaultRequestHeaders.Add("Cookie", cookie);
+        return client;
+    }
 
-        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], answers);
+    private async Task SetPasswordAsync(string name, string password)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Server.Hosts.OperatorAccounts>().SetPasswordAsync(name, password, CancellationToken.None);
     }
 }

@@ -33,3 +33,25 @@ internal sealed class OperatorConfiguration : IEntityTypeConfiguration<OperatorR
         builder.Property(o => o.Name).HasMaxLength(100);
     }
 }
+
+internal sealed class OperatorSessionConfiguration : IEntityTypeConfiguration<OperatorSession>
+{
+    public void Configure(EntityTypeBuilder<OperatorSession> builder)
+    {
+        builder.ToTable("operator_sessions");
+        builder.HasKey(s => s.KeyHash);
+        builder.HasIndex(s => s.OperatorId);
+        builder.HasOne<OperatorRow>().WithMany().HasForeignKey(s => s.OperatorId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class LoginFailureConfiguration : IEntityTypeConfiguration<LoginFailure>
+{
+    public void Configure(EntityTypeBuilder<LoginFailure> builder)
+    {
+        builder.ToTable("login_failures");
+        builder.HasKey(f => f.Key);
+        builder.Property(f => f.Key).HasMaxLength(200);
+        builder.HasIndex(f => f.LastFailureAt);
+    }
+}

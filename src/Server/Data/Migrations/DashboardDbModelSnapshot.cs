@@ -381,6 +381,34 @@ namespace Dashboard.Server.Data.Migrations
                     b.ToTable("ingest_batches", (string)null);
                 });
 
+            modelBuilder.Entity("Dashboard.Server.Data.LoginFailure", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTime?>("BlockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("blocked_until");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<DateTime>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_failure_at");
+
+                    b.HasKey("Key")
+                        .HasName("pk_login_failures");
+
+                    b.HasIndex("LastFailureAt")
+                        .HasDatabaseName("ix_login_failures_last_failure_at");
+
+                    b.ToTable("login_failures", (string)null);
+                });
+
             modelBuilder.Entity("Dashboard.Server.Data.MemorySampleRow", b =>
                 {
                     b.Property<int>("HostId")
@@ -476,6 +504,38 @@ namespace Dashboard.Server.Data.Migrations
                         .HasDatabaseName("ix_operators_name");
 
                     b.ToTable("operators", (string)null);
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.OperatorSession", b =>
+                {
+                    b.Property<byte[]>("KeyHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("key_hash");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<int>("OperatorId")
+                        .HasColumnType("integer")
+                        .HasColumnName("operator_id");
+
+                    b.Property<byte[]>("Ticket")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("ticket");
+
+                    b.HasKey("KeyHash")
+                        .HasName("pk_operator_sessions");
+
+                    b.HasIndex("OperatorId")
+                        .HasDatabaseName("ix_operator_sessions_operator_id");
+
+                    b.ToTable("operator_sessions", (string)null);
                 });
 
             modelBuilder.Entity("Dashboard.Server.Data.RejectedCount", b =>
@@ -634,6 +694,16 @@ namespace Dashboard.Server.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_oom_kill_counters_hosts_host_id");
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.OperatorSession", b =>
+                {
+                    b.HasOne("Dashboard.Server.Data.OperatorRow", null)
+                        .WithMany()
+                        .HasForeignKey("OperatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_operator_sessions_operators_operator_id");
                 });
 
             modelBuilder.Entity("Dashboard.Server.Data.RejectedCount", b =>
