@@ -3,6 +3,7 @@ using Dashboard.Server.Data;
 using Dashboard.Server.Hosts;
 using Dashboard.Server.Ingest;
 using Dashboard.Server.Ingest.Loki;
+using Dashboard.Server.Security;
 using Dashboard.Server.Stats;
 
 namespace Dashboard.Server;
@@ -24,6 +25,7 @@ internal static class DashboardServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseAuthentication();
         app.UseAuthorization();
