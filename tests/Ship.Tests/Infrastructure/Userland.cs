@@ -61,17 +61,5 @@ public sealed class Userland
 
     public override string ToString() => Name;
 
-    private static string LegacyRoot { get; } = Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "legacy"));
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Dashboard.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No Dashboard.sln above {AppContext.BaseDirectory}");
-    }
+    private static string LegacyRoot { get; } = Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "legacy"));
 }
