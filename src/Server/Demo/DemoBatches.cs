@@ -21,7 +21,7 @@ internal sealed record DemoBatch(DemoStream Stream, string Key, DateTimeOffset D
 internal static class DemoBatches
 {
     // Bump when the generated lines change, so that keys of an older demo's batches are not reused for different lines.
-    private const int Version = 1;
+    private const int Version = 2;
     private const int LinesPerBatch = 500;
 
     /// <summary>Story time placed a minute or two after the start of a live replay.</summary>
