@@ -7,6 +7,7 @@
 #   collectd    collectd with write_http (and the libraries its plugin loads), run with ship/collectd/aid.conf
 #   apache2     Apache httpd and curl: a test serves real requests and ships the access log Apache writes
 #   goaccess    GoAccess, whose per-address counts of that log the dashboard's must equal
+#   and shellcheck, ShellCheck: the static check of every shell script the repository ships
 # Sourced by ./dashboard and ./test.sh; installs as root or through sudo, else says what to run.
 ensure_prerequisites() {
   local missing=()
@@ -45,6 +46,8 @@ ensure_prerequisites() {
         command -v curl >/dev/null 2>&1 || missing+=(curl) ;;
       goaccess)
         [ -x /usr/bin/goaccess ] || missing+=(goaccess) ;;
+      shellcheck)
+        [ -x /usr/bin/shellcheck ] || missing+=(shellcheck) ;;
     esac
   done
   [ ${#missing[@]} -eq 0 ] && return 0

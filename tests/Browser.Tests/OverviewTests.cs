@@ -9,8 +9,17 @@ public sealed class OverviewTests(DashboardFixture dashboard)
 {
     private static readonly DateTimeOffset FirstKill = new(2015, 8, 17, 12, 31, 33, TimeSpan.FromHours(9));
 
+    /// <summary>The incident's own ten kills, from hoge's /var/log/messages: time (JST), process, pid, score.</summary>
+    private static readonly (string Time, string Process, string Pid, string Score)[] IncidentKills =
+    [
+        ("08-17 12:31:33", "java", "1187", "89"), ("08-17 12:31:55", "httpd", "12921", "26"), ("08-17 12:32:05", "httpd", "29707", "25"),
+        ("08-17 12:32:16", "httpd", "12924", "24"), ("08-17 12:32:28", "httpd", "18440", "24"), ("08-17 12:32:42", "httpd", "12922", "23"),
+        ("08-17 12:32:54", "httpd", "29706", "23"), ("08-17 12:33:12", "httpd", "12920", "22"), ("08-17 12:33:21", "httpd", "12926", "22"),
+        ("08-17 12:33:41", "httpd", "29705", "22"),
+    ];
+
     [Fact]
-    public async Task The_demo_link_draws_both_charts_with_a_red_marker_per_OOM_kill_and_ranks_the_attacker_first()
+    public async Task The_demo_link_draws_a_red_marker_on_both_charts_and_a_row_for_each_of_the_incident_s_kills_and_ranks_the_attacker_first()
     {
         await using var context = await dashboard.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -25,11 +34,10 @@ public sealed class OverviewTests(DashboardFixture dashboard)
         foreach (var chart in new[] { TrafficChart(page), MemoryChart(page) })
         {
             Assert.Equal(10, await KillMarkers(chart).CountAsync());
-            var labels = await MarkerLabelsAsync(chart);
-            Assert.Equal(10, labels.Count);
-            Assert.Equal("java 2847", labels[0]);
-            Assert.All(labels.Skip(1), label => Assert.Matches(@"^httpd \d+$", label));
+            Assert.Equal(IncidentKills.Select(k => $"{k.Process} {k.Pid}"), await MarkerLabelsAsync(chart));
         }
+        var kills = (await RowsAsync(page.Locator(".events table"))).Where(row => row[2] == "oom-kill");
+        Assert.Equal(IncidentKills, kills.Select(row => (row[0], row[3], row[4], row[5])));
         var top = (await RowsAsync(page.Locator("table.top-ips")))[0];
         Assert.Equal(["202.215.15.8", "475"], top[..2]);
     }

@@ -95,10 +95,11 @@ public sealed class AccessLogShippingTests(DashboardServer server) : AccessLogSh
         await AssertEveryLineShippedOnceAsync();
     }
 
-    [Fact]
-    public async Task A_batch_sent_again_after_a_crash_between_the_answer_and_the_saved_position_is_stored_once()
+    [Theory]
+    [MemberData(nameof(Userland.Names), MemberType = typeof(Userland))]
+    public async Task A_batch_sent_again_after_a_crash_between_the_answer_and_the_saved_position_is_stored_once(string userland)
     {
-        Prepare(("AID_BATCH_BYTES", "2048"));
+        Prepare(Userland.Named(userland), ("AID_BATCH_BYTES", "2048"));
         Log.Write(100);
 
         // The failpoint SIGKILLs the shipper right after the server's 200, before the position is saved.

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Dashboard.Shared;
 using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Ship.Tests.Infrastructure;
@@ -25,8 +22,6 @@ public sealed class ApacheEndToEndTests(DashboardServer server) : IAsyncLifetime
         await using var apache = await ApacheServer.StartAsync();
         var aidShipHost = await server.AddHostAsync(name: "apache-aidship");
         var syslogNgHost = await server.AddHostAsync(name: "apache-syslogng");
-        using var reader = new HttpClient { BaseAddress = server.Url };
-        reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await server.AddReadTokenAsync("apache-e2e"));
         using var aidShip = new Shipper(server.Url, aidShipHost.Token);
         // One second between attempts while the server is down, instead of the shipped ten.
         await using var syslogNg = new SyslogNg(server.Url, syslogNgHost.Token, apache.AccessLogPath, timeReopen: 1);
@@ -44,11 +39,11 @@ public sealed class ApacheEndToEndTests(DashboardServer server) : IAsyncLifetime
         }
 
         // Restarted while phase 1's lines are being read and sent.
-        var sent = await SendAsync(apache, Phase(1), 0);
+        await apache.ServeAsync(Phase(1));
         await RestartShippersAsync();
-        sent = await SendAsync(apache, Phase(2), sent);
+        await apache.ServeAsync(Phase(2));
         await server.StopAsync();
-        sent = await SendAsync(apache, Phase(3), sent);
+        await apache.ServeAsync(Phase(3));
         await Wait.UntilAsync(
             () => aidShip.Log.Contains("Couldn't connect to server", StringComparison.Ordinal)
                 && syslogNg.Log.Contains("error sending HTTP request", StringComparison.Ordinal),
@@ -57,7 +52,7 @@ public sealed class ApacheEndToEndTests(DashboardServer server) : IAsyncLifetime
         // them in memory only would lose them here.
         await RestartShippersAsync();
         await server.StartAsync();
-        sent = await SendAsync(apache, Phase(4), sent);
+        await apache.ServeAsync(Phase(4));
 
         var logged = await File.ReadAllLinesAsync(apache.AccessLogPath);
         var counted = new Dictionary<string, List<IpSummary>>();
@@ -66,7 +61,7 @@ public sealed class ApacheEndToEndTests(DashboardServer server) : IAsyncLifetime
             {
                 foreach (var host in (string[])[aidShipHost.Name, syslogNgHost.Name])
                 {
-                    counted[host] = await IpsAsync(reader, host, testStart.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+                    counted[host] = await server.IpsAsync(host, testStart.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
                 }
                 return counted.Values.All(ips => ips.Sum(ip => ip.Requests) >= logged.Length);
             },
@@ -74,30 +69,22 @@ public sealed class ApacheEndToEndTests(DashboardServer server) : IAsyncLifetime
             () => string.Join('\n', counted.Select(host => $"{host.Key}: {host.Value.Sum(ip => ip.Requests)}")) + "\n" + ShipperLogs(aidShip, syslogNg));
         var goAccess = await GoAccess.AnalyzeCombinedAsync(apache.AccessLogPath);
 
-        Assert.Equal(sent, logged.Length);
+        Assert.Equal(apache.Sent, logged.Length);
         Assert.Equal(logged.Length, goAccess.TotalRequests);
         Assert.Equal(0, goAccess.FailedRequests);
         Assert.Equal(Planned(), goAccess.Hosts.ToDictionary(host => host.Key, host => host.Value.Hits));
-        var goAccessCounts = Describe(goAccess.Hosts.Select(host => (host.Key, host.Value.Hits, host.Value.Bytes)));
         foreach (var (host, ips) in counted)
         {
             // Named, so that a failure says which shipper's host is off.
-            Assert.Equal($"{host}: {goAccessCounts}", $"{host}: {Describe(ips.Select(ip => (ip.Ip, ip.Requests, ip.Bytes)))}");
+            Assert.Equal($"{host}: {goAccess.Describe()}", $"{host}: {IpCounts.Describe(ips)}");
         }
     }
 
-    private static string Describe(IEnumerable<(string Ip, long Requests, long Bytes)> counts) =>
-        string.Join("; ", counts.OrderBy(count => count.Ip, StringComparer.Ordinal).Select(count => $"{count.Ip} {count.Requests} requests {count.Bytes} bytes"))
-        + $"; total {counts.Sum(count => count.Requests)} requests";
-
-    /// <summary>Requests from one client address: curl's URL globbing makes many of one process.</summary>
-    private sealed record Requests(string From, string PathGlob, int Count, params string[] CurlOptions);
-
     // Five clients with clearly different counts: one hammering pages, some of them missing (404); a steady
     // visitor; one asking only for missing pages; a HEAD checker; and a single POST, in the last phase alone.
-    private static List<Requests> Phase(int phase)
+    private static List<ApacheServer.Requests> Phase(int phase)
     {
-        List<Requests> requests =
+        List<ApacheServer.Requests> requests =
         [
             new("127.0.0.2", $"/page[1-{ApacheServer.PageCount + 20}].html?phase={phase}", ApacheServer.PageCount + 20),
             new("127.0.0.3", $"/page[1-40].html?phase={phase}", 40),
@@ -116,22 +103,6 @@ public sealed class ApacheEndToEndTests(DashboardServer server) : IAsyncLifetime
 
     private static Dictionary<string, long> Planned() =>
         Enumerable.Range(1, 4).SelectMany(Phase).GroupBy(r => r.From).ToDictionary(g => g.Key, g => (long)g.Sum(r => r.Count));
-
-    /// <summary>Runs a phase's clients side by side (so their lines interleave) and waits until Apache has logged them all.</summary>
-    private static async Task<int> SendAsync(ApacheServer apache, List<Requests> phase, int sentBefore)
-    {
-        await Task.WhenAll(phase.Select(r => apache.RequestAsync(r.From, r.PathGlob, r.CurlOptions)));
-        var sent = sentBefore + phase.Sum(r => r.Count);
-        await apache.WaitForLoggedRequestsAsync(sent);
-        return sent;
-    }
-
-    private static async Task<List<IpSummary>> IpsAsync(HttpClient reader, string host, DateTimeOffset from, DateTimeOffset to)
-    {
-        var query = string.Create(CultureInfo.InvariantCulture,
-            $"/api/v1/ips?host={host}&from={Uri.EscapeDataString(from.ToString("o"))}&to={Uri.EscapeDataString(to.ToString("o"))}&limit=1000");
-        return (await reader.GetFromJsonAsync<List<IpSummary>>(new Uri(query, UriKind.Relative)))!;
-    }
 
     private static string ShipperLogs(Shipper aidShip, SyslogNg syslogNg) =>
         $"aid-ship (last lines):\n{Tail(aidShip.Log)}\nsyslog-ng (last lines):\n{Tail(syslogNg.Log)}";

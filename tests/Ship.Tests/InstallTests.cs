@@ -52,16 +52,18 @@ public sealed class InstallTests : IDisposable
     }
 
     [Fact]
-    public async Task Install_with_journal_follows_journald_and_honours_the_state_folder()
+    public async Task Install_with_journal_follows_journald_and_honours_the_state_folder_and_the_ca_file()
     {
-        var exitCode = await _shipper.RunAsync("install", "--root", Root, "--url", "http://10.0.0.5:8080", "--token", Token,
-            "--access-log", "/var/log/httpd/access_log", "--journal", "--state-dir", "/srv/aid-ship", "--meminfo-every", "5");
+        var exitCode = await _shipper.RunAsync("install", "--root", Root, "--url", "https://10.0.0.5:8443", "--token", Token,
+            "--access-log", "/var/log/httpd/access_log", "--journal", "--state-dir", "/srv/aid-ship", "--meminfo-every", "5",
+            "--ca-file", "/etc/pki/tls/certs/dashboard-ca.pem");
 
         Assert.Equal(0, exitCode);
         Assert.Contains("ExecStart=/usr/local/bin/aid-ship syslog --journal", Unit("syslog"));
         Assert.Contains("ExecStart=/usr/local/bin/aid-ship meminfo --every 5", Unit("meminfo"));
         Assert.All(Streams, stream => Assert.Contains("ReadWritePaths=/srv/aid-ship", Unit(stream)));
         Assert.Contains("AID_STATE_DIR='/srv/aid-ship'", File.ReadAllLines(Path.Combine(Root, "etc", "aid-ship.conf")));
+        Assert.Contains("AID_CA_FILE='/etc/pki/tls/certs/dashboard-ca.pem'", File.ReadAllLines(Path.Combine(Root, "etc", "aid-ship.conf")));
         Assert.True(Directory.Exists(Path.Combine(Root, "srv", "aid-ship")));
     }
 

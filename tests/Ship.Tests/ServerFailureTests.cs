@@ -27,6 +27,37 @@ public sealed class ServerFailureTests(DashboardServer server) : AccessLogShippi
         Assert.Contains("delivered after", Shipper.Log, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Userland.Names), MemberType = typeof(Userland))]
+    public async Task A_shipper_killed_with_a_batch_in_flight_while_the_server_is_down_sends_that_batch_as_it_was_once_both_are_back(string userland)
+    {
+        Prepare(Userland.Named(userland));
+        var first = Shipper.Start("access", Log.Path);
+        Log.Write(30);
+        await Wait.UntilAsync(() => Shipper.CaughtUp(Log.Path), "the first lines are shipped", () => Shipper.Log);
+
+        await Server.StopAsync();
+        Log.Write(30);
+        var inFlight = Path.Combine(Shipper.StreamState("access"), "inflight");
+        await Wait.UntilAsync(() => File.Exists(inFlight + ".meta") && Shipper.Log.Contains("(attempt 2)", StringComparison.Ordinal),
+            "a batch waits in flight, retried", () => Shipper.Log);
+        var body = await File.ReadAllBytesAsync(inFlight + ".body");
+        var meta = await File.ReadAllTextAsync(inFlight + ".meta");
+        await Shipper.KillAsync(first);
+        Log.Write(10);
+        Shipper.Start("access", Log.Path);
+        // The first attempt of the restarted shipper: the second "(attempt 1)" of the log.
+        await Wait.UntilAsync(() => Shipper.Log.Split("(attempt 1)").Length > 2, "the restarted shipper has tried to send", () => Shipper.Log);
+        var bodyAfterRestart = await File.ReadAllBytesAsync(inFlight + ".body");
+        var metaAfterRestart = await File.ReadAllTextAsync(inFlight + ".meta");
+        await Server.StartAsync();
+
+        await AssertEveryLineShippedOnceAsync();
+        // Same Idempotency-Key, same bytes: the server may hold the key from an answer the shipper never saw.
+        Assert.Equal(meta, metaAfterRestart);
+        Assert.Equal(body, bodyAfterRestart);
+    }
+
     [Fact]
     public async Task A_503_while_the_database_is_unavailable_is_retried_until_it_is_back()
     {

@@ -20,8 +20,6 @@ internal sealed record DemoBatch(DemoStream Stream, string Key, DateTimeOffset D
 /// <summary>How the incident is cut into batches: all at once, or live as it unfolds.</summary>
 internal static class DemoBatches
 {
-    // Bump when the generated lines change, so that keys of an older demo's batches are not reused for different lines.
-    private const int Version = 1;
     private const int LinesPerBatch = 500;
 
     /// <summary>Story time placed a minute or two after the start of a live replay.</summary>
@@ -105,7 +103,12 @@ internal static class DemoBatches
     }
 
     private static string Key(DemoIncident incident, DemoStream stream, string part) => string.Create(CultureInfo.InvariantCulture,
-        $"demo-v{Version}-shift{(long)incident.Shift.TotalSeconds}-{stream.ToString().ToLowerInvariant()}-{part}");
+        $"demo-v{Version(stream)}-shift{(long)incident.Shift.TotalSeconds}-{stream.ToString().ToLowerInvariant()}-{part}");
+
+    // A stream's version goes up when its generated lines change, so that an older demo's key never comes with other
+    // lines; a stream whose lines stayed keeps its keys, so that loading the demo over an older one stores them once.
+    // 2: the incident's own kills in the kernel log, memory without MemAvailable.
+    private static int Version(DemoStream stream) => stream == DemoStream.Access ? 1 : 2;
 
     /// <summary>Walks a time-ordered list from a start time, handing out what comes before each next bound.</summary>
     private sealed class Cursor<T>(IReadOnlyList<T> items, Func<T, DateTimeOffset> timeOf, DateTimeOffset from)

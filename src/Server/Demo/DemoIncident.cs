@@ -5,10 +5,11 @@ namespace Dashboard.Server.Demo;
 /// <summary>
 /// The built-in incident as host <c>hoge</c> (Apache 2.2 and Tomcat on CentOS 6, Asia/Tokyo) shipped it
 /// on 17 Aug 2015: its access log (combined, +0900), its /var/log/messages (RFC 3164, local time) and
-/// its memory every 10 s, from 11:00 to 13:00. Background visitors all along; from 12:07
+/// its memory every 10 s (a 2.6.32 kernel's: no MemAvailable), from 11:00 to 13:00. Background visitors all along; from 12:07
 /// 202.215.15.8 sends Apache-killer HEAD requests answered 206 (CVE-2011-3192), 452 of them between
 /// 12:10 and 12:20; the bloated httpd children drain memory, then swap; the OOM killer kills java,
-/// then nine httpd children, from 12:31:33 to 12:33:41; memory recovers and an admin restarts Tomcat.
+/// then nine httpd children, from 12:31:33 to 12:33:41, its log's own ten kills (<see cref="DemoOomKills"/>);
+/// memory recovers and an admin restarts Tomcat.
 /// Generated from fixed seeds, so every run ships the same lines; <see cref="Shift"/> moves all of it
 /// in time (the live replay), whole minutes keeping every minute bucket of the story as it was.
 /// </summary>
@@ -93,11 +94,14 @@ internal sealed class DemoIncident
 /// <summary>One line as the host wrote it, at its (shifted) time in the host's zone.</summary>
 internal sealed record DemoLine(DateTimeOffset Time, string Text);
 
-/// <summary>One /proc/meminfo reading, as a shipper sends it in JSON.</summary>
+/// <summary>
+/// One /proc/meminfo reading of a 2.6.32 kernel, as a shipper sends it in JSON: no MemAvailable (Linux 3.14+), so the
+/// dashboard derives what is available from MemFree, Buffers and Cached.
+/// </summary>
 internal sealed record DemoMemorySample(
-    DateTimeOffset Time, long MemTotalKb, long MemAvailableKb, long MemFreeKb, long CachedKb, long SwapTotalKb, long SwapFreeKb)
+    DateTimeOffset Time, long MemTotalKb, long MemFreeKb, long BuffersKb, long CachedKb, long SwapTotalKb, long SwapFreeKb)
 {
     // Numbers and a fixed-format time: nothing to escape.
     public string ToJson() => string.Create(CultureInfo.InvariantCulture,
-        $$"""{"time":"{{Time:yyyy-MM-dd'T'HH:mm:sszzz}}","memTotalKb":{{MemTotalKb}},"memAvailableKb":{{MemAvailableKb}},"memFreeKb":{{MemFreeKb}},"cachedKb":{{CachedKb}},"swapTotalKb":{{SwapTotalKb}},"swapFreeKb":{{SwapFreeKb}}}""");
+        $$"""{"time":"{{Time:yyyy-MM-dd'T'HH:mm:sszzz}}","memTotalKb":{{MemTotalKb}},"memFreeKb":{{MemFreeKb}},"buffersKb":{{BuffersKb}},"cachedKb":{{CachedKb}},"swapTotalKb":{{SwapTotalKb}},"swapFreeKb":{{SwapFreeKb}}}""");
 }

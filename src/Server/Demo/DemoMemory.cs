@@ -1,9 +1,10 @@
 namespace Dashboard.Server.Demo;
 
 /// <summary>
-/// hoge's memory every 10 s (4 GB of RAM, 2 GB of swap): steady; then each Range request leaves an
-/// httpd child megabytes larger (Apache 2.2 keeps what a child allocated), so the page cache goes and
-/// swap fills while the children grind on; the kills free it; Tomcat is restarted. Story times (JST).
+/// hoge's memory every 10 s (4 GB of RAM, 2 GB of swap) as its 2.6.32 kernel shows it: steady; then
+/// each Range request leaves an httpd child megabytes larger (Apache 2.2 keeps what a child allocated),
+/// so the page cache goes and swap fills while the children grind on; the kills free it; Tomcat is
+/// restarted. Story times (JST).
 /// </summary>
 internal static class DemoMemory
 {
@@ -54,8 +55,12 @@ internal static class DemoMemory
                 swapFree = 1552000 + 40000 * Progress(time, DemoIncident.LastKill, DemoIncident.End) + Noise(1500);
                 cached = 95000 + 480000 * Progress(time, DemoIncident.LastKill, DemoIncident.End) + Noise(4000);
             }
-            var free = Math.Max(38000 + Noise(2500), time > DemoIncident.LastKill ? available - cached + 20000 : available * 0.16);
-            samples.Add(new(time, MemTotalKb, (long)available, (long)free, (long)cached, SwapTotalKb, (long)swapFree));
+            // No MemAvailable on a 2.6.32 kernel: what is available is read as MemFree + Buffers + Cached, so they add up to it.
+            var availableKb = (long)available;
+            var buffers = (long)Math.Clamp(available * 0.03, 1200, 48000);
+            var free = (long)Math.Max(38000 + Noise(2500), time > DemoIncident.LastKill ? available - buffers - cached : available * 0.16);
+            free = Math.Min(free, availableKb - buffers);
+            samples.Add(new(time, MemTotalKb, free, buffers, availableKb - buffers - free, SwapTotalKb, (long)swapFree));
         }
         return samples;
     }

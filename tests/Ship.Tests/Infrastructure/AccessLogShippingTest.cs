@@ -22,9 +22,11 @@ public abstract class AccessLogShippingTest(DashboardServer server) : IAsyncLife
         Host = await server.AddHostAsync();
     }
 
-    protected void Prepare(params (string Key, string Value)[] settings)
+    protected void Prepare(params (string Key, string Value)[] settings) => Prepare(Userland.Machine, settings);
+
+    protected void Prepare(Userland userland, params (string Key, string Value)[] settings)
     {
-        Shipper = new Shipper(server.Url, Host.Token, settings);
+        Shipper = new Shipper(server.Url, Host.Token, settings) { Userland = userland };
         Log = new AccessLog(Path.Combine(Shipper.LogsPath, "access.log"));
     }
 

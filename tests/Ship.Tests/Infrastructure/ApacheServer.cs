@@ -25,13 +25,13 @@ public sealed class ApacheServer : IAsyncDisposable
     private readonly TempFolder _folder = new();
     private Process? _process;
 
-    private ApacheServer()
-    {
-    }
+    private readonly string _accessLogName;
+
+    private ApacheServer(string accessLogName) => _accessLogName = accessLogName;
 
     public int Port { get; } = LoopbackPort.Free();
 
-    public string AccessLogPath => Path.Combine(_folder.Path, "access.log");
+    public string AccessLogPath => Path.Combine(_folder.Path, _accessLogName);
 
     private string ErrorLogPath => Path.Combine(_folder.Path, "error.log");
 
@@ -40,11 +40,12 @@ public sealed class ApacheServer : IAsyncDisposable
     /// <summary>What apache2 printed and its error log, for failure messages.</summary>
     public string Diagnostics => File.Exists(ErrorLogPath) ? File.ReadAllText(ErrorLogPath) : "(no error log)";
 
-    public static async Task<ApacheServer> StartAsync()
+    /// <param name="accessLogName">Debian's access.log, or access_log as Red Hat names it.</param>
+    public static async Task<ApacheServer> StartAsync(string accessLogName = "access.log")
     {
         InstalledPrograms.Require("apache2", Program, $"{ModulesFolder}/mod_mpm_event.so");
         InstalledPrograms.Require("curl", Curl);
-        var apache = new ApacheServer();
+        var apache = new ApacheServer(accessLogName);
         try
         {
             await apache.RunAsync();
@@ -57,8 +58,24 @@ public sealed class ApacheServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Lines Apache has written to its access log so far.</summary>
-    public int LoggedRequests() => File.Exists(AccessLogPath) ? File.ReadAllLines(AccessLogPath).Length : 0;
+    /// <summary>Requests sent through <see cref="ServeAsync"/> so far.</summary>
+    public int Sent { get; private set; }
+
+    /// <summary>Lines Apache has written to its access log so far, and to the files it was rotated to (access_log-20150823).</summary>
+    public int LoggedRequests() =>
+        Directory.GetFiles(_folder.Path, _accessLogName + "*").Sum(file => File.ReadAllLines(file).Length);
+
+    /// <summary>Requests from one client address: curl's URL globbing makes many of one process.</summary>
+    public sealed record Requests(string From, string PathGlob, int Count, params string[] CurlOptions);
+
+    /// <summary>Runs the clients side by side (so their lines interleave) and waits until Apache has logged them all; returns <see cref="Sent"/>.</summary>
+    public async Task<int> ServeAsync(IReadOnlyCollection<Requests> clients)
+    {
+        await Task.WhenAll(clients.Select(client => RequestAsync(client.From, client.PathGlob, client.CurlOptions)));
+        Sent += clients.Sum(client => client.Count);
+        await WaitForLoggedRequestsAsync(Sent);
+        return Sent;
+    }
 
     /// <summary>
     /// Runs curl from <paramref name="sourceAddress"/> (127.0.0.x) for <paramref name="pathGlob"/>, a path with
@@ -90,6 +107,22 @@ public sealed class ApacheServer : IAsyncDisposable
     /// <summary>Waits until the access log holds <paramref name="lines"/> lines: Apache logs a request after answering it, so after curl has exited.</summary>
     public Task WaitForLoggedRequestsAsync(int lines) =>
         Wait.UntilAsync(() => LoggedRequests() >= lines, $"Apache has logged {lines} requests (it has {LoggedRequests()})", () => Diagnostics);
+
+    /// <summary>
+    /// SIGHUP, as CentOS 6's <c>service httpd reload</c> (logrotate's postrotate) sends: Apache restarts its children
+    /// and opens its logs again, so what it logs next goes to a new file at the path. Returns once it has.
+    /// </summary>
+    public async Task ReloadAsync()
+    {
+        var started = Restarts();
+        using (var hup = Process.Start("kill", ["-HUP", _process!.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await hup.WaitForExitAsync();
+        }
+        await Wait.UntilAsync(() => Restarts() > started, "Apache has reopened its logs after SIGHUP", () => Diagnostics);
+    }
+
+    private int Restarts() => Diagnostics.Split("resuming normal operations").Length - 1;
 
     /// <summary>SIGTERM, as apache2ctl stop sends: the parent stops its children and exits.</summary>
     public async ValueTask DisposeAsync()

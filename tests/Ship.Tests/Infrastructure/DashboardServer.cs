@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Dashboard.Server.Data.Embedded;
 using Dashboard.Server.Tests.Infrastructure;
@@ -19,6 +21,7 @@ public sealed class DashboardServer : IAsyncLifetime, IDisposable
     private readonly TempFolder _data = new();
     private ServerProcess? _process;
     private HttpClient? _operator;
+    private HttpClient? _reader;
     private int _hosts;
 
     public int Port { get; } = LoopbackPort.Free();
@@ -105,6 +108,20 @@ public sealed class DashboardServer : IAsyncLifetime, IDisposable
         }
     }
 
+    /// <summary>A host's client addresses as the read API ranks them (<c>GET /api/v1/ips</c>), with a read token.</summary>
+    public async Task<List<IpSummary>> IpsAsync(string host, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (_reader is null)
+        {
+            var reader = new HttpClient { BaseAddress = Url };
+            reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AddReadTokenAsync("ship tests"));
+            _reader = reader;
+        }
+        var query = string.Create(CultureInfo.InvariantCulture,
+            $"/api/v1/ips?host={host}&from={Uri.EscapeDataString(from.ToString("o"))}&to={Uri.EscapeDataString(to.ToString("o"))}&limit=1000");
+        return (await _reader.GetFromJsonAsync<List<IpSummary>>(new Uri(query, UriKind.Relative)))!;
+    }
+
     public Task<long> CountAsync(string sql, string host) => Sql.CountAsync(ConnectionString, sql, host);
 
     public Task<long> AccessLinesAsync(string host) =>
@@ -124,6 +141,7 @@ public sealed class DashboardServer : IAsyncLifetime, IDisposable
     public void Dispose()
     {
         _operator?.Dispose();
+        _reader?.Dispose();
         _data.Dispose();
     }
 

@@ -12,13 +12,14 @@ public static class GoAccess
 {
     public const string Program = "/usr/bin/goaccess";
 
-    public static async Task<GoAccessReport> AnalyzeCombinedAsync(string accessLog)
+    /// <summary>One report over the files together (a log and the file it was rotated to, say).</summary>
+    public static async Task<GoAccessReport> AnalyzeCombinedAsync(params string[] accessLogs)
     {
         InstalledPrograms.Require("goaccess", Program);
         using var folder = new TempFolder();
         var report = Path.Combine(folder.Path, "report.json");
         // --no-global-config: /etc/goaccess/goaccess.conf may set another format or exclude addresses.
-        var start = new ProcessStartInfo(Program, [accessLog, "--log-format=COMBINED", "--no-global-config", "--no-progress", "-o", report])
+        var start = new ProcessStartInfo(Program, [.. accessLogs, "--log-format=COMBINED", "--no-global-config", "--no-progress", "-o", report])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -44,6 +45,10 @@ public static class GoAccess
 /// <param name="TotalRequests">Lines read.</param>
 /// <param name="FailedRequests">Lines GoAccess could not parse.</param>
 /// <param name="Hosts">Per client address.</param>
-public sealed record GoAccessReport(long TotalRequests, long FailedRequests, IReadOnlyDictionary<string, GoAccessHost> Hosts);
+public sealed record GoAccessReport(long TotalRequests, long FailedRequests, IReadOnlyDictionary<string, GoAccessHost> Hosts)
+{
+    /// <summary>Its per-address counts, described as <see cref="IpCounts.Describe"/> describes the dashboard's.</summary>
+    public string Describe() => IpCounts.Describe(Hosts.Select(host => (host.Key, host.Value.Hits, host.Value.Bytes)));
+}
 
 public sealed record GoAccessHost(long Hits, long Bytes);

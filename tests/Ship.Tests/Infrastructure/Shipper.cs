@@ -40,6 +40,9 @@ public sealed class Shipper : IDisposable
         File.WriteAllLines(ConfigPath, config.Select(setting => $"{setting.Key}='{setting.Value}'"));
     }
 
+    /// <summary>The bash and curl it runs with.</summary>
+    public Userland Userland { get; init; } = Userland.Machine;
+
     /// <summary>The script to run: the repository's, or an installed copy.</summary>
     public string ScriptPath { get; set; } = Script;
 
@@ -161,7 +164,7 @@ public sealed class Shipper : IDisposable
 
     private ProcessStartInfo StartInfo(string[] arguments)
     {
-        var start = new ProcessStartInfo("bash")
+        var start = new ProcessStartInfo(Userland.Bash)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -182,6 +185,7 @@ public sealed class Shipper : IDisposable
         {
             start.Environment[key] = value;
         }
+        Userland.Apply(start);
         return start;
     }
 
