@@ -47,9 +47,10 @@ public sealed class StreamedBodyTests(KestrelDashboardApp app) : IClassFixture<K
         var slowToken = await app.AddHostAsync("slow-uploader");
         using var normal = app.SocketClientWithToken(await app.AddHostAsync("normal-shipper"));
         using var stop = new CancellationTokenSource();
-        var slow = Enumerable.Range(0, 20).Select(i => TrickleAsync(slowToken, $"198.51.100.{i}", stop.Token)).ToList();
-        // Each has sent its headers and a first part of its body (more than the writers there are).
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        var sent = new int[20];
+        var slow = Enumerable.Range(0, 20).Select(i => TrickleAsync(slowToken, $"198.51.100.{i}", sent, i, stop.Token)).ToList();
+        // Every one of them (more than there are writers) has sent its headers and begun its body.
+        await Wait.UntilAsync(() => Enumerable.Range(0, sent.Length).All(i => Volatile.Read(ref sent[i]) >= 64), "each slow client has sent 64 bytes of its body");
 
         var watch = Stopwatch.StartNew();
         var answer = await IngestAnswer.ReadAsync(await normal.PostAsync(new Uri("/api/v1/ingest/access", UriKind.Relative),
@@ -65,7 +66,7 @@ public sealed class StreamedBodyTests(KestrelDashboardApp app) : IClassFixture<K
     }
 
     /// <summary>A POST declaring 100 MB and sending 320 bytes a second (just above Kestrel's minimum rate) until cut.</summary>
-    private async Task TrickleAsync(string token, string ip, CancellationToken stop)
+    private async Task TrickleAsync(string token, string ip, int[] sent, int index, CancellationToken stop)
     {
         using var socket = new TcpClient();
         await socket.ConnectAsync("127.0.0.1", new Uri(app.Url).Port);
@@ -74,13 +75,14 @@ public sealed class StreamedBodyTests(KestrelDashboardApp app) : IClassFixture<K
             + "Content-Type: text/plain\r\nContent-Length: 100000000\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(headers), stop);
         var line = Encoding.ASCII.GetBytes(ApacheLines.Combined(ip, Noon) + "\n");
-        var sent = 0;
         try
         {
             while (!stop.IsCancellationRequested)
             {
-                await stream.WriteAsync(line.AsMemory(sent % line.Length, Math.Min(32, line.Length - sent % line.Length)), stop);
-                sent += Math.Min(32, line.Length - sent % line.Length);
+                var at = sent[index] % line.Length;
+                var part = Math.Min(32, line.Length - at);
+                await stream.WriteAsync(line.AsMemory(at, part), stop);
+                Interlocked.Add(ref sent[index], part);
                 await Task.Delay(100, stop);
             }
         }
