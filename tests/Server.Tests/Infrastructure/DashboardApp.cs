@@ -101,3 +101,6 @@ public class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetime
 
 /// <summary>The server started again on the same database, as after a restart.</summary>
 public sealed class RestartedApp(string connectionString) : DashboardApp(connectionString);
+
+/// <summary>The server on a database of the test's own making (a cluster it kills, a tablespace that fills).</summary>
+public sealed class AppOnDatabase(string connectionString) : DashboardApp(connectionString);
