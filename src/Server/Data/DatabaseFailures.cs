@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace Dashboard.Server.Data;
@@ -22,22 +23,35 @@ internal static class DatabaseFailures
             || exception.InnerException is { } inner && IsDatabaseFailure(inner);
 }
 
-/// <summary>Answers 503 + Retry-After, never 500, when any endpoint finds the database unavailable.</summary>
+/// <summary>
+/// Answers 503 + Retry-After, never 500, when any endpoint finds the database unavailable; and 400 when
+/// PostgreSQL refused a value the request carried (a check that missed it is a bug to fix, but the client
+/// still learns its request cannot succeed).
+/// </summary>
 internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problems, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        if (!DatabaseFailures.IsDatabaseFailure(exception))
+        int status;
+        ProblemDetails details;
+        if (DatabaseFailures.IsClientData(exception))
+        {
+            logger.LogWarning("PostgreSQL refused a value of a request to {Path} ({Error})", context.Request.Path, ((PostgresException)exception).SqlState);
+            status = StatusCodes.Status400BadRequest;
+            details = new ProblemDetails { Status = status, Title = "The request holds a value that cannot be stored or compared" };
+        }
+        else if (DatabaseFailures.IsDatabaseFailure(exception))
+        {
+            logger.LogWarning(exception, "The database failed during {Path}; answering 503", context.Request.Path);
+            status = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = DatabaseFailures.RetryAfterSeconds;
+            details = new ProblemDetails { Status = status, Title = "The database is unavailable", Detail = "Retry later." };
+        }
+        else
         {
             return false;
         }
-        logger.LogWarning(exception, "The database failed during {Path}; answering 503", context.Request.Path);
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = DatabaseFailures.RetryAfterSeconds;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "The database is unavailable", Detail = "Retry later." },
-        });
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details });
     }
 }

@@ -56,7 +56,7 @@ internal static class BodyDecoding
             "" or "identity" => request.Body,
             "gzip" or "x-gzip" => new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
             "deflate" => new ZLibStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
-            "br" => new BrotliStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
+            "br" => new BrotliBody(request.Body),
             _ => throw new UnacceptableBodyException(StatusCodes.Status415UnsupportedMediaType, "unsupported Content-Encoding; use gzip, deflate, br or none"),
         };
         return new CappedReadStream(decoded, maxDecodedBytes);

@@ -127,7 +127,12 @@ internal sealed class ReadRanges(DashboardDb db, TimeProvider clock)
             errors["from"] = [$"the range may span at most {ReadRange.MaxSpan.TotalDays} days"];
         }
         int? hostId = null;
-        if (!string.IsNullOrEmpty(query.Host))
+        // A host name is at most 253 characters, without control characters (PostgreSQL text holds no NUL).
+        if (!string.IsNullOrEmpty(query.Host) && (query.Host.Length > 253 || query.Host.Any(char.IsControl)))
+        {
+            errors["host"] = ["no host has this name (GET /api/v1/hosts lists them)"];
+        }
+        else if (!string.IsNullOrEmpty(query.Host))
         {
             hostId = await db.Hosts.Where(h => h.Name == query.Host).Select(h => (int?)h.Id).FirstOrDefaultAsync(ct);
             if (hostId is null)

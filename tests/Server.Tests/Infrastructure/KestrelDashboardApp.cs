@@ -21,6 +21,17 @@ public sealed class KestrelDashboardApp : DashboardApp
         return client;
     }
 
+    /// <summary>A browser over a real loopback connection, signed in as the first operator.</summary>
+    public async Task<HttpClient> SocketOperatorClientAsync()
+    {
+        var client = new HttpClient(new HttpClientHandler { UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = new Uri(Url) };
+        client.DefaultRequestHeaders.Add("X-Dashboard-Request", "1");
+        var response = await client.PostAsync(new Uri("/api/v1/session", UriKind.Relative),
+            System.Net.Http.Json.JsonContent.Create(new Dashboard.Shared.LoginRequest("admin", AdminPassword)));
+        response.EnsureSuccessStatusCode();
+        return client;
+    }
+
     /// <summary>http://127.0.0.1:PORT, no trailing slash.</summary>
     public string Url => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
         .Single().TrimEnd('/');

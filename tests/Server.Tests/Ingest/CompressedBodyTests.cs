@@ -110,6 +110,19 @@ public sealed class CompressedBodyTests(DashboardApp app) : IClassFixture<Dashbo
         Assert.Equal(0, await StoredAsync("bad-crc"));
     }
 
+    [Theory]
+    [InlineData("br")]
+    [InlineData("gzip")]
+    [InlineData("deflate")]
+    public async Task A_body_that_is_not_what_its_encoding_says_is_400(string encoding)
+    {
+        using var client = app.ClientWithToken(await app.AddHostAsync($"not-{encoding}"));
+
+        var response = await PostAsync(client, TwentyThousandLines[..5000], encoding, key: null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
     [Fact]
     public async Task Two_gzip_members_one_after_the_other_are_one_body()
     {

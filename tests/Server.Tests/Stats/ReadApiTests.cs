@@ -186,6 +186,7 @@ public sealed class ReadApiTests(ThreeZonesApp app) : IClassFixture<ThreeZonesAp
     [InlineData("/api/v1/ips?from=2015-08-17T12:00:00")]
     [InlineData("/api/v1/ips?from=2015-08-17T05:00:00Z&to=2015-08-17T04:00:00Z")]
     [InlineData("/api/v1/ips?host=nosuchhost")]
+    [InlineData("/api/v1/traffic?host=a%00b")]
     [InlineData("/api/v1/ips?limit=0")]
     [InlineData("/api/v1/traffic?top=500")]
     [InlineData("/api/v1/ips/not-an-ip")]
