@@ -1,5 +1,6 @@
 using Dashboard.Server.Components;
 using Dashboard.Server.Data;
+using Dashboard.Server.Detection;
 using Dashboard.Server.Hosts;
 using Dashboard.Server.Ingest;
 using Dashboard.Server.Ingest.Loki;
@@ -21,6 +22,7 @@ internal static class DashboardServer
         builder.AddDashboardAuth();
         builder.AddIngest();
         builder.AddStats();
+        builder.AddDetection();
         builder.AddServerDrawnPages();
         configure?.Invoke(builder);
 
@@ -36,6 +38,7 @@ internal static class DashboardServer
         app.MapIngestApi();
         app.MapLokiPushApi();
         app.MapStatsApi();
+        app.MapAlertsApi();
         app.MapSessionApi();
         app.MapAdminApi();
         app.MapRazorComponents<App>()

@@ -24,6 +24,13 @@ public sealed class DashboardDb(DbContextOptions<DashboardDb> options) : DbConte
     public DbSet<OperatorSession> OperatorSessions => Set<OperatorSession>();
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
     public DbSet<OomKillCounter> OomKillCounters => Set<OomKillCounter>();
+    public DbSet<AlertRow> Alerts => Set<AlertRow>();
+    public DbSet<AccessShapeMinute> AccessShapeMinutes => Set<AccessShapeMinute>();
+    public DbSet<DetectionQueueEntry> DetectionQueue => Set<DetectionQueueEntry>();
+    public DbSet<WebhookRow> Webhooks => Set<WebhookRow>();
+    public DbSet<SilenceRow> Silences => Set<SilenceRow>();
+    public DbSet<AlertNotification> AlertNotifications => Set<AlertNotification>();
+    public DbSet<NotificationGroup> NotificationGroups => Set<NotificationGroup>();
 
     /// <summary>The keys that protect session cookies: kept here, so sessions survive restarts and new containers.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

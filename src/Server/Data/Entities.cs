@@ -72,6 +72,8 @@ public class AccessRollup
     public long Status5xx { get; set; }
     public long Head { get; set; }
     public long Status206 { get; set; }
+    /// <summary>Requests without a User-Agent.</summary>
+    public long NoAgent { get; set; }
     public DateTime FirstSeen { get; set; }
     public DateTime LastSeen { get; set; }
 }

@@ -12,7 +12,7 @@ namespace Dashboard.Server.Ingest;
 /// writers, in a transaction kept open until the body ends.
 /// </summary>
 internal sealed class BatchStore(
-    IngestBatch batch, IngestRequest request, NpgsqlDataSource dataSource, IngestGate gate, IngestMemory memory, IngestOptions options)
+    IngestBatch batch, IngestRequest request, NpgsqlDataSource dataSource, IngestGate gate, IngestMemory memory, IngestOptions options, bool queueForDetection)
     : IBatchCheckpoint, IAsyncDisposable
 {
     /// <summary>Rollup entries (distinct minute and address) held before a streamed batch upserts them: ~20 MB.</summary>
@@ -80,7 +80,7 @@ internal sealed class BatchStore(
         if (_streaming is not null)
         {
             await _streaming.WriteAsync(batch, ct);
-            return new IngestOutcome.Stored(await _streaming.CommitAsync(batch, request.IdempotencyKey, bodyHash, limits, ct));
+            return new IngestOutcome.Stored(await _streaming.CommitAsync(batch, request.IdempotencyKey, bodyHash, limits, queueForDetection, ct));
         }
         using var slot = await gate.EnterAsync(ct) ?? throw new ServerBusyException("the server is busy writing other batches");
         await using var transaction = await IngestTransaction.BeginAsync(dataSource, ct);
@@ -89,7 +89,7 @@ internal sealed class BatchStore(
             return IngestOutcome.ForTakenKey(claim, bodyHash);
         }
         await transaction.WriteAsync(batch, ct);
-        return new IngestOutcome.Stored(await transaction.CommitAsync(batch, request.IdempotencyKey, bodyHash, limits, ct));
+        return new IngestOutcome.Stored(await transaction.CommitAsync(batch, request.IdempotencyKey, bodyHash, limits, queueForDetection, ct));
     }
 
     public async ValueTask DisposeAsync()

@@ -116,6 +116,7 @@ public static class IngestApi
             {
                 batch.VmstatCounters.Add((sampleTime, counter));
                 batch.Accept();
+                batch.NoteDataTime(sampleTime);
             }
             else
             {

@@ -69,6 +69,9 @@ internal sealed class IngestBatch(IngestHost host, string endpoint, AcceptedTime
     /// <summary>The time span of the rows accepted into a day-partitioned table, if any.</summary>
     public (DateTime Oldest, DateTime Newest)? RowTimes { get; private set; }
 
+    /// <summary>The time span of everything the batch stores that detection reads (rows, samples, counters).</summary>
+    public (DateTime Oldest, DateTime Newest)? DataTimes { get; private set; }
+
     /// <summary>Roughly what the batch holds in memory, for the server's budget.</summary>
     public long HeldBytes =>
         Rows.Sum(r => r.HeldBytes) + Rollups.Count * RollupEntryBytes + (Samples.Count * SampleBytes) + (Rejected.KeptChars * sizeof(char));
@@ -79,10 +82,23 @@ internal sealed class IngestBatch(IngestHost host, string endpoint, AcceptedTime
     public void Accept(DateTime rowTimeUtc)
     {
         Accepted++;
-        RowTimes = RowTimes is { } span
-            ? (rowTimeUtc < span.Oldest ? rowTimeUtc : span.Oldest, rowTimeUtc > span.Newest ? rowTimeUtc : span.Newest)
-            : (rowTimeUtc, rowTimeUtc);
+        RowTimes = Widen(RowTimes, rowTimeUtc);
+        NoteDataTime(rowTimeUtc);
     }
+
+    /// <summary>Counts an accepted memory sample.</summary>
+    public void Accept(Memory.MemorySample sample)
+    {
+        Samples.Add(sample);
+        Accepted++;
+        NoteDataTime(sample.TimeUtc);
+    }
+
+    /// <summary>Something detection reads changes at this time (a sample, a counter, swap joined to a stored sample).</summary>
+    public void NoteDataTime(DateTime timeUtc) => DataTimes = Widen(DataTimes, timeUtc);
+
+    private static (DateTime Oldest, DateTime Newest) Widen((DateTime Oldest, DateTime Newest)? span, DateTime time) =>
+        span is { } s ? (time < s.Oldest ? time : s.Oldest, time > s.Newest ? time : s.Newest) : (time, time);
 
     public void Ignore() => Ignored++;
 

@@ -12,6 +12,7 @@ namespace Dashboard.Server.Ingest;
 /// </summary>
 internal sealed class IngestRunner(
     NpgsqlDataSource dataSource, RowIdBlocks rowIdBlocks, IngestGate gate, IngestMemory memory, Data.DatabaseMaintenance maintenance,
+    Detection.DetectionSignal detection, IOptions<Detection.DetectionOptions> detectionOptions,
     IOptions<IngestOptions> options, TimeProvider clock, ILogger<IngestRunner> logger)
 {
     /// <summary>Reads the decoded body into the batch, checkpointing through <c>checkpoint</c> between reads.</summary>
@@ -45,7 +46,7 @@ internal sealed class IngestRunner(
         try
         {
             using var batch = new IngestBatch(request.Host, request.Endpoint, request.Times, new RowIds(rowIdBlocks));
-            await using var store = new BatchStore(batch, request, dataSource, gate, memory, limits);
+            await using var store = new BatchStore(batch, request, dataSource, gate, memory, limits, detectionOptions.Value.Enabled);
             body = new HashingStream(BodyDecoding.Open(context.Request, limits.MaxDecodedBytes));
             await batch.RowIds.TopUpAsync(ct);
             await read(batch, store, body, ct);
@@ -55,6 +56,10 @@ internal sealed class IngestRunner(
             if (outcome is IngestOutcome.Stored && batch.RowTimes is { } rowTimes)
             {
                 maintenance.NoteRowsWritten(rowTimes.Oldest, rowTimes.Newest);
+            }
+            if (outcome is IngestOutcome.Stored && batch.DataTimes is not null)
+            {
+                detection.BatchCommitted();
             }
             return outcome;
         }

@@ -118,18 +118,27 @@ internal sealed class IngestTransaction : IAsyncDisposable
 
     private const string SeenSql = "UPDATE hosts SET last_seen_at = now() WHERE id = $1";
 
+    private const string QueueForDetectionSql = "INSERT INTO detection_queue (host_id, from_time, to_time) VALUES ($1, $2, $3)";
+
     private const string AnswerSql = """
         UPDATE ingest_batches SET response = $4, body_hash = $5 WHERE host_id = $1 AND endpoint = $2 AND idempotency_key = $3
         """;
 
     /// <summary>Stores the rejected lines and the answer (for a retry with the same key), and commits.</summary>
-    public async Task<IngestResult> CommitAsync(IngestBatch batch, string? key, byte[]? bodyHash, RejectedLineLimits limits, CancellationToken ct)
+    /// <param name="queueForDetection">Whether detection runs, and so reads what changed from its queue.</param>
+    public async Task<IngestResult> CommitAsync(IngestBatch batch, string? key, byte[]? bodyHash, RejectedLineLimits limits, bool queueForDetection, CancellationToken ct)
     {
         await CompleteCopyAsync(ct);
         await RejectedLineStore.SaveAsync(_connection, batch, limits, ct);
         await using (var seen = Command(SeenSql, batch.Host.Id))
         {
             await seen.ExecuteNonQueryAsync(ct);
+        }
+        // Detection reads what changed, from the queue: one row a batch, in its transaction.
+        if (queueForDetection && batch.DataTimes is { } changed)
+        {
+            await using var queue = Command(QueueForDetectionSql, batch.Host.Id, changed.Oldest, changed.Newest);
+            await queue.ExecuteNonQueryAsync(ct);
         }
         var result = batch.Result();
         if (key is not null)

@@ -84,6 +84,10 @@ namespace Dashboard.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen");
 
+                    b.Property<long>("NoAgent")
+                        .HasColumnType("bigint")
+                        .HasColumnName("no_agent");
+
                     b.Property<long>("PeakMinute")
                         .HasColumnType("bigint")
                         .HasColumnName("peak_minute");
@@ -172,6 +176,10 @@ namespace Dashboard.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen");
 
+                    b.Property<long>("NoAgent")
+                        .HasColumnType("bigint")
+                        .HasColumnName("no_agent");
+
                     b.Property<long>("Requests")
                         .HasColumnType("bigint")
                         .HasColumnName("requests");
@@ -189,6 +197,141 @@ namespace Dashboard.Server.Data.Migrations
                         .HasColumnName("status5xx");
 
                     b.ToTable("access_minute", (string)null);
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.AccessShapeMinute", b =>
+                {
+                    b.Property<IPAddress>("ClientIp")
+                        .IsRequired()
+                        .HasColumnType("inet")
+                        .HasColumnName("client_ip");
+
+                    b.Property<int>("HostId")
+                        .HasColumnType("integer")
+                        .HasColumnName("host_id");
+
+                    b.Property<DateTime>("Minute")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("minute");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<short>("Shape")
+                        .HasColumnType("smallint")
+                        .HasColumnName("shape");
+
+                    b.HasIndex("Minute")
+                        .HasDatabaseName("ix_access_shape_minute_minute");
+
+                    b.ToTable("access_shape_minute", (string)null);
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.AlertNotification", b =>
+                {
+                    b.Property<int>("WebhookId")
+                        .HasColumnType("integer")
+                        .HasColumnName("webhook_id");
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("alert_id");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("SentStatus")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sent_status");
+
+                    b.HasKey("WebhookId", "AlertId")
+                        .HasName("pk_alert_notifications");
+
+                    b.HasIndex("AlertId")
+                        .HasDatabaseName("ix_alert_notifications_alert_id");
+
+                    b.ToTable("alert_notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.AlertRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("evidence");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<int>("HostId")
+                        .HasColumnType("integer")
+                        .HasColumnName("host_id");
+
+                    b.Property<IPAddress>("Ip")
+                        .HasColumnType("inet")
+                        .HasColumnName("ip");
+
+                    b.Property<DateTime>("LastHeldAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_held_at");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("rule");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("severity");
+
+                    b.Property<short?>("Shape")
+                        .HasColumnType("smallint")
+                        .HasColumnName("shape");
+
+                    b.Property<DateTime>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("summary");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alerts");
+
+                    b.HasIndex("Fingerprint")
+                        .IsUnique()
+                        .HasDatabaseName("ix_alerts_fingerprint");
+
+                    b.HasIndex("StartsAt")
+                        .HasDatabaseName("ix_alerts_starts_at");
+
+                    b.HasIndex("HostId", "Rule", "LastHeldAt")
+                        .HasDatabaseName("ix_alerts_host_id_rule_last_held_at");
+
+                    b.ToTable("alerts", (string)null);
                 });
 
             modelBuilder.Entity("Dashboard.Server.Data.ApiToken", b =>
@@ -241,6 +384,36 @@ namespace Dashboard.Server.Data.Migrations
                         .HasDatabaseName("ix_api_tokens_kind_name");
 
                     b.ToTable("api_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.DetectionQueueEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("FromTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("from_time");
+
+                    b.Property<int>("HostId")
+                        .HasColumnType("integer")
+                        .HasColumnName("host_id");
+
+                    b.Property<DateTime>("ToTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("to_time");
+
+                    b.HasKey("Id")
+                        .HasName("pk_detection_queue");
+
+                    b.HasIndex("HostId")
+                        .HasDatabaseName("ix_detection_queue_host_id");
+
+                    b.ToTable("detection_queue", (string)null);
                 });
 
             modelBuilder.Entity("Dashboard.Server.Data.HostEventRow", b =>
@@ -452,6 +625,49 @@ namespace Dashboard.Server.Data.Migrations
                     b.ToTable("memory_samples", (string)null);
                 });
 
+            modelBuilder.Entity("Dashboard.Server.Data.NotificationGroup", b =>
+                {
+                    b.Property<int>("WebhookId")
+                        .HasColumnType("integer")
+                        .HasColumnName("webhook_id");
+
+                    b.Property<int>("HostId")
+                        .HasColumnType("integer")
+                        .HasColumnName("host_id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<byte[]>("LastHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("last_hash");
+
+                    b.Property<DateTime?>("LastSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_sent_at");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<DateTime?>("PendingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pending_since");
+
+                    b.HasKey("WebhookId", "HostId")
+                        .HasName("pk_notification_groups");
+
+                    b.HasIndex("HostId")
+                        .HasDatabaseName("ix_notification_groups_host_id");
+
+                    b.ToTable("notification_groups", (string)null);
+                });
+
             modelBuilder.Entity("Dashboard.Server.Data.OomKillCounter", b =>
                 {
                     b.Property<int>("HostId")
@@ -622,6 +838,98 @@ namespace Dashboard.Server.Data.Migrations
                     b.ToTable("rejected_lines", (string)null);
                 });
 
+            modelBuilder.Entity("Dashboard.Server.Data.SilenceRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Comment")
+                        .HasColumnType("text")
+                        .HasColumnName("comment");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int?>("HostId")
+                        .HasColumnType("integer")
+                        .HasColumnName("host_id");
+
+                    b.Property<IPAddress>("Ip")
+                        .HasColumnType("inet")
+                        .HasColumnName("ip");
+
+                    b.Property<string>("Rule")
+                        .HasColumnType("text")
+                        .HasColumnName("rule");
+
+                    b.HasKey("Id")
+                        .HasName("pk_silences");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_silences_expires_at");
+
+                    b.HasIndex("HostId")
+                        .HasDatabaseName("ix_silences_host_id");
+
+                    b.ToTable("silences", (string)null);
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.WebhookRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("format");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime?>("LastSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_sent_at");
+
+                    b.Property<string>("Secret")
+                        .HasColumnType("text")
+                        .HasColumnName("secret");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhooks");
+
+                    b.ToTable("webhooks", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -645,6 +953,33 @@ namespace Dashboard.Server.Data.Migrations
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Dashboard.Server.Data.AlertNotification", b =>
+                {
+                    b.HasOne("Dashboard.Server.Data.AlertRow", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alert_notifications_alerts_alert_id");
+
+                    b.HasOne("Dashboard.Server.Data.WebhookRow", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alert_notifications_webhooks_webhook_id");
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.AlertRow", b =>
+                {
+                    b.HasOne("Dashboard.Server.Data.HostRow", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alerts_hosts_host_id");
+                });
+
             modelBuilder.Entity("Dashboard.Server.Data.ApiToken", b =>
                 {
                     b.HasOne("Dashboard.Server.Data.HostRow", "Host")
@@ -654,6 +989,16 @@ namespace Dashboard.Server.Data.Migrations
                         .HasConstraintName("fk_api_tokens_hosts_host_id");
 
                     b.Navigation("Host");
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.DetectionQueueEntry", b =>
+                {
+                    b.HasOne("Dashboard.Server.Data.HostRow", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_detection_queue_hosts_host_id");
                 });
 
             modelBuilder.Entity("Dashboard.Server.Data.HostEventRow", b =>
@@ -684,6 +1029,23 @@ namespace Dashboard.Server.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_memory_samples_hosts_host_id");
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.NotificationGroup", b =>
+                {
+                    b.HasOne("Dashboard.Server.Data.HostRow", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_groups_hosts_host_id");
+
+                    b.HasOne("Dashboard.Server.Data.WebhookRow", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_groups_webhooks_webhook_id");
                 });
 
             modelBuilder.Entity("Dashboard.Server.Data.OomKillCounter", b =>
@@ -724,6 +1086,15 @@ namespace Dashboard.Server.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_rejected_lines_hosts_host_id");
+                });
+
+            modelBuilder.Entity("Dashboard.Server.Data.SilenceRow", b =>
+                {
+                    b.HasOne("Dashboard.Server.Data.HostRow", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_silences_hosts_host_id");
                 });
 #pragma warning restore 612, 618
         }

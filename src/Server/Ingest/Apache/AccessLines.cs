@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Dashboard.Server.Detection;
 
 namespace Dashboard.Server.Ingest.Apache;
 
@@ -69,7 +70,23 @@ internal sealed class AccessLines(IngestBatch batch, IBatchCheckpoint checkpoint
         WriteText(row, entry.VirtualHost);
         WriteExtra(row, entry);
         Batch.Accept(entry.TimeUtc);
-        Batch.Rollups.Add(entry.TimeUtc, ip, entry.Status, entry.Bytes, entry.Method.SequenceEqual("HEAD"));
+        Batch.Rollups.Add(entry.TimeUtc, ip, entry.Status, entry.Bytes, entry.Method.SequenceEqual("HEAD"), entry.UserAgent.IsEmpty, Shapes(entry));
+    }
+
+    private readonly List<short> _shapes = [];
+
+    /// <summary>The request shapes the line has (most lines: none).</summary>
+    private List<short>? Shapes(in AccessLine entry)
+    {
+        _shapes.Clear();
+        foreach (var shape in RequestShapes.All)
+        {
+            if (shape.Matches(entry))
+            {
+                _shapes.Add(shape.Id);
+            }
+        }
+        return _shapes.Count == 0 ? null : _shapes;
     }
 
     private IPAddress Address(ReadOnlySpan<char> text)

@@ -13,6 +13,7 @@ namespace Dashboard.Server.Ingest.Apache;
 internal sealed class AccessRollups
 {
     private readonly Dictionary<(long Minute, IPAddress Ip), Counts> _byMinuteAndIp = [];
+    private readonly Dictionary<(short Shape, IPAddress Ip, long Minute), long> _shapes = [];
 
     private sealed class Counts
     {
@@ -22,6 +23,7 @@ internal sealed class AccessRollups
         public long Status5xx;
         public long Head;
         public long Status206;
+        public long NoAgent;
         public long PeakMinute;
         public DateTime FirstSeen = DateTime.MaxValue;
         public DateTime LastSeen = DateTime.MinValue;
@@ -34,6 +36,7 @@ internal sealed class AccessRollups
             Status5xx += other.Status5xx;
             Head += other.Head;
             Status206 += other.Status206;
+            NoAgent += other.NoAgent;
             if (other.FirstSeen < FirstSeen)
             {
                 FirstSeen = other.FirstSeen;
@@ -45,11 +48,16 @@ internal sealed class AccessRollups
         }
     }
 
-    public int Count => _byMinuteAndIp.Count;
+    public int Count => _byMinuteAndIp.Count + _shapes.Count;
 
-    public void Clear() => _byMinuteAndIp.Clear();
+    public void Clear()
+    {
+        _byMinuteAndIp.Clear();
+        _shapes.Clear();
+    }
 
-    public void Add(DateTime timeUtc, IPAddress ip, int status, long bytes, bool isHead)
+    /// <param name="shapes">The request shapes (Detection/RequestShapes) the line has, if any.</param>
+    public void Add(DateTime timeUtc, IPAddress ip, int status, long bytes, bool isHead, bool noAgent, IReadOnlyList<short>? shapes)
     {
         var minute = timeUtc.Ticks - timeUtc.Ticks % TimeSpan.TicksPerMinute;
         if (!_byMinuteAndIp.TryGetValue((minute, ip), out var counts))
@@ -63,6 +71,11 @@ internal sealed class AccessRollups
         counts.Status5xx += status is >= 500 and < 600 ? 1 : 0;
         counts.Status206 += status == 206 ? 1 : 0;
         counts.Head += isHead ? 1 : 0;
+        counts.NoAgent += noAgent ? 1 : 0;
+        foreach (var shape in shapes ?? [])
+        {
+            _shapes[(shape, ip, minute)] = _shapes.GetValueOrDefault((shape, ip, minute)) + 1;
+        }
         if (timeUtc < counts.FirstSeen)
         {
             counts.FirstSeen = timeUtc;
@@ -74,23 +87,23 @@ internal sealed class AccessRollups
     }
 
     private const string UpsertMinuteSql = """
-        INSERT INTO access_minute AS t (host_id, minute, client_ip, requests, bytes, status4xx, status5xx, head, status206, first_seen, last_seen)
-        SELECT $1, u.* FROM unnest($2::timestamptz[], $3::inet[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[], $11::timestamptz[]) AS u
+        INSERT INTO access_minute AS t (host_id, minute, client_ip, requests, bytes, status4xx, status5xx, head, status206, no_agent, first_seen, last_seen)
+        SELECT $1, u.* FROM unnest($2::timestamptz[], $3::inet[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::timestamptz[], $12::timestamptz[]) AS u
         ON CONFLICT (client_ip, minute, host_id) DO UPDATE SET
             requests = t.requests + excluded.requests, bytes = t.bytes + excluded.bytes,
             status4xx = t.status4xx + excluded.status4xx, status5xx = t.status5xx + excluded.status5xx,
-            head = t.head + excluded.head, status206 = t.status206 + excluded.status206,
+            head = t.head + excluded.head, status206 = t.status206 + excluded.status206, no_agent = t.no_agent + excluded.no_agent,
             first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen)
         RETURNING client_ip, minute, requests
         """;
 
     private const string UpsertHourSql = """
-        INSERT INTO access_hour AS t (host_id, hour, client_ip, requests, bytes, status4xx, status5xx, head, status206, first_seen, last_seen, peak_minute)
-        SELECT $1, u.* FROM unnest($2::timestamptz[], $3::inet[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[], $11::timestamptz[], $12::bigint[]) AS u
+        INSERT INTO access_hour AS t (host_id, hour, client_ip, requests, bytes, status4xx, status5xx, head, status206, no_agent, first_seen, last_seen, peak_minute)
+        SELECT $1, u.* FROM unnest($2::timestamptz[], $3::inet[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::timestamptz[], $12::timestamptz[], $13::bigint[]) AS u
         ON CONFLICT (hour, host_id, client_ip) DO UPDATE SET
             requests = t.requests + excluded.requests, bytes = t.bytes + excluded.bytes,
             status4xx = t.status4xx + excluded.status4xx, status5xx = t.status5xx + excluded.status5xx,
-            head = t.head + excluded.head, status206 = t.status206 + excluded.status206,
+            head = t.head + excluded.head, status206 = t.status206 + excluded.status206, no_agent = t.no_agent + excluded.no_agent,
             first_seen = least(t.first_seen, excluded.first_seen), last_seen = greatest(t.last_seen, excluded.last_seen),
             peak_minute = greatest(t.peak_minute, excluded.peak_minute)
         """;
@@ -107,6 +120,7 @@ internal sealed class AccessRollups
         {
             return;
         }
+        await UpsertShapesAsync(connection, hostId, ct);
         var byHourAndIp = new Dictionary<(long Hour, IPAddress Ip), Counts>();
         var byMinute = new Dictionary<long, Counts>();
         foreach (var ((minute, ip), counts) in _byMinuteAndIp)
@@ -165,6 +179,7 @@ internal sealed class AccessRollups
         AddLongs(command, counts.Select(c => c.Status5xx));
         AddLongs(command, counts.Select(c => c.Head));
         AddLongs(command, counts.Select(c => c.Status206));
+        AddLongs(command, counts.Select(c => c.NoAgent));
         command.Parameters.Add(new() { Value = counts.Select(c => c.FirstSeen).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = counts.Select(c => c.LastSeen).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         if (withPeak)
@@ -175,6 +190,29 @@ internal sealed class AccessRollups
 
     private static void AddLongs(NpgsqlCommand command, IEnumerable<long> values) =>
         command.Parameters.Add(new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+
+    private const string UpsertShapesSql = """
+        INSERT INTO access_shape_minute AS t (host_id, shape, client_ip, minute, requests)
+        SELECT $1, u.* FROM unnest($2::smallint[], $3::inet[], $4::timestamptz[], $5::bigint[]) AS u
+        ON CONFLICT (host_id, shape, client_ip, minute) DO UPDATE SET requests = t.requests + excluded.requests
+        """;
+
+    // In the key's order, like the other rollups, so that concurrent batches lock rows in one order.
+    private async Task UpsertShapesAsync(NpgsqlConnection connection, int hostId, CancellationToken ct)
+    {
+        if (_shapes.Count == 0)
+        {
+            return;
+        }
+        var ordered = _shapes.OrderBy(s => s.Key.Shape).ThenBy(s => s.Key.Ip, IpOrder.Instance).ThenBy(s => s.Key.Minute).ToArray();
+        await using var command = new NpgsqlCommand(UpsertShapesSql, connection);
+        command.Parameters.Add(new() { Value = hostId });
+        command.Parameters.Add(new() { Value = ordered.Select(s => s.Key.Shape).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
+        command.Parameters.Add(new() { Value = ordered.Select(s => s.Key.Ip).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet });
+        command.Parameters.Add(new() { Value = ordered.Select(s => new DateTime(s.Key.Minute, DateTimeKind.Utc)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        AddLongs(command, ordered.Select(s => s.Value));
+        await command.ExecuteNonQueryAsync(ct);
+    }
 
     private static async Task UpsertPerHostAsync(NpgsqlConnection connection, int hostId, Dictionary<long, Counts> rows, CancellationToken ct)
     {

@@ -186,8 +186,9 @@ internal sealed class CollectdValues(IngestBatch batch, IBatchCheckpoint checkpo
         }
         foreach (var (_, _, reading, sample) in made)
         {
-            Batch.Samples.Add(sample);
-            foreach (var _ in reading.Records)
+            // A reading is several records, one sample: the first counts the sample, the others are accepted with it.
+            Batch.Accept(sample);
+            foreach (var _ in reading.Records.Skip(1))
             {
                 Batch.Accept();
             }

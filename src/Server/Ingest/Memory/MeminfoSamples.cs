@@ -57,11 +57,7 @@ internal sealed class MeminfoSamples(IngestBatch batch, IBatchCheckpoint checkpo
 
     private string? TimeError(MemorySample sample) => Batch.Times.Contain(sample.TimeUtc) ? null : AcceptedTimes.Reason;
 
-    private void Add(MemorySample sample)
-    {
-        Batch.Samples.Add(sample);
-        Batch.Accept();
-    }
+    private void Add(MemorySample sample) => Batch.Accept(sample);
 
     /// <summary>A /proc text of a few kB, whole: past <see cref="MaxTextBytes"/> it is not one (413).</summary>
     public static async Task<string> ReadSmallTextAsync(Stream body, string what, CancellationToken ct)

@@ -60,6 +60,10 @@ internal static class MemorySampleStore
                 },
             };
             var joined = await command.ExecuteNonQueryAsync(ct) == 1;
+            if (joined)
+            {
+                batch.NoteDataTime(swap.TimeUtc);
+            }
             foreach (var (number, raw) in swap.Records)
             {
                 if (joined)
