@@ -12,13 +12,13 @@ namespace Dashboard.Server.Detection;
 /// <summary>
 /// Turns the episodes a rule found in recomputed times into stored alerts. An alert's times outside what
 /// was recomputed are kept as they were; inside, the new episodes replace them; episodes closer than
-/// <see cref="DetectionOptions.ResolveAfter"/> are one alert. So data that lands late, out of order or twice
+/// the rule's gap are one alert. So data that lands late, out of order or twice
 /// gives the same alerts as data that landed once, in order; and an alert keeps its id and fingerprint
 /// as it grows. An alert has ended once its host's data runs past its last held time by the resolve delay.
 /// </summary>
 internal sealed class AlertStore(IOptions<DetectionOptions> options)
 {
-    private TimeSpan Gap => options.Value.ResolveAfter;
+    private TimeSpan ResolveAfter => options.Value.ResolveAfter;
 
     private sealed record Interval(DateTime StartsAt, DateTime LastHeldAt, string Severity);
 
@@ -51,7 +51,7 @@ internal sealed class AlertStore(IOptions<DetectionOptions> options)
                 var episodes = found.Where(e => e.Subject == subject).Select(e => new Interval(e.StartsAt, e.LastHeldAt, e.Severity));
                 var before = stored.Where(s => s.Subject == subject).OrderBy(s => s.StartsAt).ToList();
                 var latest = latestData.GetValueOrDefault(span.HostId, recomputed.To);
-                await ApplyAsync(connection, rule, subject, Merge(episodes.Concat(before.SelectMany(s => OutsideOf(s, recomputed)))), before, latest, described, ct);
+                await ApplyAsync(connection, rule, subject, Merge(episodes.Concat(before.SelectMany(s => OutsideOf(s, recomputed))), rule.Gap), before, latest, described, ct);
             }
         }
         return described;
@@ -107,12 +107,12 @@ internal sealed class AlertStore(IOptions<DetectionOptions> options)
         }
     }
 
-    private List<Interval> Merge(IEnumerable<Interval> intervals)
+    private static List<Interval> Merge(IEnumerable<Interval> intervals, TimeSpan gap)
     {
         List<Interval> merged = [];
         foreach (var next in intervals.OrderBy(i => i.StartsAt))
         {
-            if (merged.Count > 0 && next.StartsAt - merged[^1].LastHeldAt <= Gap)
+            if (merged.Count > 0 && next.StartsAt - merged[^1].LastHeldAt <= gap)
             {
                 var last = merged[^1];
                 merged[^1] = new Interval(last.StartsAt, Max(last.LastHeldAt, next.LastHeldAt),
@@ -136,7 +136,7 @@ internal sealed class AlertStore(IOptions<DetectionOptions> options)
         List<(Interval Interval, Stored? Kept)> plan = [];
         foreach (var interval in merged)
         {
-            var overlapping = unused.Where(s => s.StartsAt <= interval.LastHeldAt + Gap && s.LastHeldAt >= interval.StartsAt - Gap).OrderBy(s => s.Id).ToList();
+            var overlapping = unused.Where(s => s.StartsAt <= interval.LastHeldAt + rule.Gap && s.LastHeldAt >= interval.StartsAt - rule.Gap).OrderBy(s => s.Id).ToList();
             unused.RemoveAll(overlapping.Contains);
             plan.Add((interval, overlapping.FirstOrDefault()));
             unused.AddRange(overlapping.Skip(1));
@@ -147,7 +147,7 @@ internal sealed class AlertStore(IOptions<DetectionOptions> options)
         }
         foreach (var (interval, kept) in plan)
         {
-            var endsAt = latest - interval.LastHeldAt >= Gap ? interval.LastHeldAt + TimeSpan.FromMinutes(1) : (DateTime?)null;
+            var endsAt = latest - interval.LastHeldAt >= ResolveAfter ? interval.LastHeldAt + TimeSpan.FromMinutes(1) : (DateTime?)null;
             if (kept is not null && kept.StartsAt == interval.StartsAt && kept.LastHeldAt == interval.LastHeldAt
                 && kept.Severity == interval.Severity && kept.EndsAt == endsAt)
             {
@@ -166,11 +166,11 @@ internal sealed class AlertStore(IOptions<DetectionOptions> options)
         }
     }
 
-    private async Task<List<Stored>> LoadAsync(NpgsqlConnection connection, IDetectionRule rule, IReadOnlyList<ChangedSpan> spans, CancellationToken ct)
+    private static async Task<List<Stored>> LoadAsync(NpgsqlConnection connection, IDetectionRule rule, IReadOnlyList<ChangedSpan> spans, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(LoadSql, connection);
         SpanParameters.Add(command, spans, rule.Recomputes);
-        command.Parameters.AddWithValue("gap", Gap);
+        command.Parameters.AddWithValue("gap", rule.Gap);
         command.Parameters.AddWithValue("rule", rule.Name);
         List<Stored> stored = [];
         await using var reader = await command.ExecuteReaderAsync(ct);

@@ -51,6 +51,9 @@ internal interface IDetectionRule
 {
     string Name { get; }
 
+    /// <summary>Times the condition held closer than this are one episode, one alert.</summary>
+    TimeSpan Gap { get; }
+
     /// <summary>The times a condition is recomputed for when <paramref name="span"/> changed (windows ending after new data include it).</summary>
     (DateTime From, DateTime To) Recomputes(ChangedSpan span);
 

@@ -14,6 +14,8 @@ namespace Dashboard.Server.Detection;
 /// </summary>
 internal sealed class MemoryExhaustionRule(IOptions<DetectionOptions> options, Suspects suspects) : IDetectionRule
 {
+    public TimeSpan Gap => Options.ResolveAfter;
+
     public string Name => AlertRules.MemoryExhaustion;
 
     private DetectionOptions Options => options.Value;
@@ -45,7 +47,7 @@ internal sealed class MemoryExhaustionRule(IOptions<DetectionOptions> options, S
                 .Where(f => Severity(f) is not null)
                 .Select(f => (subject, f)));
         }
-        return [.. Runs.Of(held, h => h.Subject, h => h.Forecast.Time, h => Severity(h.Forecast)!, Options.ResolveAfter)];
+        return [.. Runs.Of(held, h => h.Subject, h => h.Forecast.Time, h => Severity(h.Forecast)!, Gap)];
     }
 
     /// <summary>The alert's severity at this forecast, or null when memory is not running out.</summary>

@@ -17,7 +17,7 @@ internal sealed class OomKillRule(IOptions<DetectionOptions> options, Suspects s
 
     public string Name => AlertRules.OomKill;
 
-    private TimeSpan Gap => options.Value.OomGroupGap;
+    public TimeSpan Gap => options.Value.OomGroupGap;
 
     public (DateTime From, DateTime To) Recomputes(ChangedSpan span) => (span.From - Gap, span.To + Gap);
 

@@ -14,6 +14,8 @@ namespace Dashboard.Server.Detection;
 /// </summary>
 internal sealed class ShapeRule(IOptions<DetectionOptions> options) : IDetectionRule
 {
+    public TimeSpan Gap => options.Value.ResolveAfter;
+
     public string Name => AlertRules.RequestShape;
 
     private TimeSpan Window => options.Value.Window;
@@ -56,7 +58,7 @@ internal sealed class ShapeRule(IOptions<DetectionOptions> options) : IDetection
             }
         }
         return [.. Runs.Of(held, h => h.Subject, h => h.Minute,
-            h => h.InWindow >= options.Value.ShapeCriticalRequests ? AlertSeverities.Critical : AlertSeverities.Warning, options.Value.ResolveAfter)];
+            h => h.InWindow >= options.Value.ShapeCriticalRequests ? AlertSeverities.Critical : AlertSeverities.Warning, Gap)];
     }
 
     // The address's requests while the alert held (its first window included), and the share that had the shape.

@@ -16,6 +16,8 @@ namespace Dashboard.Server.Detection;
 /// </summary>
 internal sealed class SurgeRule(IOptions<DetectionOptions> options) : IDetectionRule
 {
+    public TimeSpan Gap => Options.ResolveAfter;
+
     public string Name => AlertRules.Surge;
 
     private DetectionOptions Options => options.Value;
@@ -116,7 +118,7 @@ internal sealed class SurgeRule(IOptions<DetectionOptions> options) : IDetection
                 && w.InWindow >= (population.Median + Options.SurgeOverPopulationMads * population.Mad) / WindowsPerHour;
         });
         return [.. Runs.Of(held, w => new AlertSubject(Name, w.HostId, w.Ip, null), w => w.Minute,
-            w => w.InWindow >= 10L * Options.SurgeFloor ? AlertSeverities.Critical : AlertSeverities.Warning, Options.ResolveAfter)];
+            w => w.InWindow >= 10L * Options.SurgeFloor ? AlertSeverities.Critical : AlertSeverities.Warning, Gap)];
     }
 
     private double UsualPerWindow(long requestsInDay, long hoursOfHistory) => hoursOfHistory == 0 ? 0 : requestsInDay / (hoursOfHistory * WindowsPerHour);
