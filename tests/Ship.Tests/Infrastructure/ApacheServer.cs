@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Dashboard.Server.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests.Infrastructure;
 

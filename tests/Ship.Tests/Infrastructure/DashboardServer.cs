@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Dashboard.Server.Data.Embedded;
-using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

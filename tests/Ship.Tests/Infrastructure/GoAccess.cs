@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Dashboard.Server.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests.Infrastructure;
 

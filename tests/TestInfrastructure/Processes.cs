@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Dashboard.Ship.Tests.Infrastructure;
+namespace Dashboard.Tests.Infrastructure;
 
 /// <summary>The machine's processes as /proc lists them: for services that leave the process tree of whoever started them.</summary>
 public static class Processes

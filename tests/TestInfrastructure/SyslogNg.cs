@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace Dashboard.Server.Tests.Infrastructure;
+namespace Dashboard.Tests.Infrastructure;
 
 /// <summary>
 /// syslog-ng running ship/syslog-ng/aid.conf as a user installs it (its @define values replaced), in the foreground

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Dashboard.Server.Tests.Infrastructure;
+namespace Dashboard.Tests.Infrastructure;
 
 /// <summary>The product's executable run as a user runs it: a command, or the server in the background.</summary>
 public sealed partial class ServerProcess : IAsyncDisposable
