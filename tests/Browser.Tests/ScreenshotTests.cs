@@ -7,7 +7,7 @@ namespace Dashboard.Browser.Tests;
 [Collection(DashboardInChromium.Name)]
 public sealed class ScreenshotTests(DashboardFixture dashboard)
 {
-    private static readonly string Folder = Path.Combine(PublishedApp.RepositoryRoot(), "docs", "screenshots");
+    private static readonly string Folder = Path.Combine(Repository.Root, "docs", "screenshots");
 
     [Fact]
     public async Task The_overview_of_the_demo_incident_is_drawn_dark_and_saved_as_overview_png()

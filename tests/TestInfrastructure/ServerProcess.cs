@@ -1,109 +1,85 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Dashboard.Tests.Infrastructure;
 
-/// <summary>The product's executable run as a user runs it: a command, or the server in the background.</summary>
+/// <summary>
+/// The product's executable run as an operator runs it (<c>dotnet Server.dll</c>): a command to its end, or the
+/// server in the background on a loopback port, stopped as a service manager stops it. The one way the tests,
+/// the benchmarks and the screenshot command start it; <see cref="ServerLaunch"/> says which and how.
+/// </summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {
-    private static readonly string ServerDll = Path.Combine(AppContext.BaseDirectory, "Server.dll");
+    /// <summary>How long the server may take to listen, and a command to finish (a first start creates its PostgreSQL cluster).</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
+
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
-    private readonly List<(Regex Pattern, TaskCompletionSource<Match> Seen)> _waiters = [];
+    private readonly CapturedOutput _output;
 
-    private ServerProcess(Process process) => _process = process;
-
-    public Uri? BaseAddress { get; private set; }
-
-    public string Output
+    private ServerProcess(Process process, CapturedOutput output, Uri baseAddress)
     {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
+        _process = process;
+        _output = output;
+        BaseAddress = baseAddress;
     }
+
+    /// <summary>Where it listens: <c>http://127.0.0.1:PORT/</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    public int Id => _process.Id;
+
+    /// <summary>What it has printed so far, stdout and stderr.</summary>
+    public string Output => _output.Text;
+
+    /// <summary>Runs one command to completion, with the built executable and its embedded PostgreSQL in <paramref name="dataDirectory"/>.</summary>
+    public static Task<CommandResult> RunCommandAsync(string dataDirectory, params string[] arguments) =>
+        RunCommandAsync(ServerLaunch.Built(dataDirectory), arguments);
 
     /// <summary>Runs one command to completion.</summary>
-    public static async Task<CommandResult> RunCommandAsync(string dataDirectory, params string[] arguments)
+    public static Task<CommandResult> RunCommandAsync(ServerLaunch launch, params string[] arguments) =>
+        Processes.RunAsync(launch.StartInfo(arguments), StartTimeout);
+
+    /// <summary>Runs a command that must succeed, and returns what it printed on stdout (a token, say), trimmed.</summary>
+    public static async Task<string> RunCheckedAsync(ServerLaunch launch, params string[] arguments) =>
+        (await RunCommandAsync(launch, arguments)).EnsureSuccess($"'{string.Join(' ', arguments)}'").Stdout.Trim();
+
+    /// <summary>Starts the built server (or a command that serves, such as <c>demo</c>) with its embedded PostgreSQL in <paramref name="dataDirectory"/>.</summary>
+    public static Task<ServerProcess> StartServerAsync(string dataDirectory, params string[] command) =>
+        StartServerAsync(ServerLaunch.Built(dataDirectory), command);
+
+    /// <summary>Starts the server (or a command that serves) on a loopback port and waits until it listens.</summary>
+    public static async Task<ServerProcess> StartServerAsync(ServerLaunch launch, params string[] command)
     {
-        using var process = Process.Start(StartInfo(dataDirectory, arguments))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CommandResult(process.ExitCode, await stdout, await stderr);
+        var output = new CapturedOutput(launch.Echo);
+        var process = output.Start(launch.StartInfo([.. command, "--urls", $"http://127.0.0.1:{launch.Port}"]));
+        try
+        {
+            var listening = await LineAsync(process, output, ListeningLine(), StartTimeout);
+            return new ServerProcess(process, output, new Uri(listening.Groups[1].Value));
+        }
+        catch
+        {
+            await Processes.TerminateAsync(process, StopTimeout);
+            process.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Starts the server (or a command that serves, such as <c>demo</c>) on a free loopback port and waits until it listens.</summary>
-    public static async Task<ServerProcess> StartServerAsync(string dataDirectory, params string[] command)
-    {
-        var server = new ServerProcess(Process.Start(StartInfo(dataDirectory, [.. command, "--urls", "http://127.0.0.1:0"]))!);
-        var listening = server.WaitForOutputAsync(ListeningPattern());
-        void Collect(object _, DataReceivedEventArgs e)
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-            List<(Regex Pattern, TaskCompletionSource<Match> Seen)> waiters;
-            lock (server._output)
-            {
-                server._output.AppendLine(e.Data);
-                waiters = [.. server._waiters];
-            }
-            foreach (var (pattern, seen) in waiters)
-            {
-                if (pattern.Match(e.Data) is { Success: true } match)
-                {
-                    seen.TrySetResult(match);
-                }
-            }
-        }
-        server._process.OutputDataReceived += Collect;
-        server._process.ErrorDataReceived += Collect;
-        server._process.BeginOutputReadLine();
-        server._process.BeginErrorReadLine();
-        var started = await Task.WhenAny(listening, server._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
-        if (started != listening)
-        {
-            throw new InvalidOperationException("the server did not start listening:\n" + server.Output);
-        }
-        server.BaseAddress = new Uri(listening.Result.Groups[1].Value);
-        return server;
-    }
+    /// <summary>
+    /// The first line of output (stdout or stderr), already printed or still to come, that matches <paramref name="pattern"/>;
+    /// fails, with the output, if the server exits first or none comes within <paramref name="timeout"/> (default <see cref="StartTimeout"/>).
+    /// </summary>
+    public Task<Match> WaitForOutputAsync(Regex pattern, TimeSpan? timeout = null) =>
+        LineAsync(_process, _output, pattern, timeout ?? StartTimeout);
 
-    /// <summary>The first line of output (stdout or stderr), already written or still to come, that matches <paramref name="pattern"/>.</summary>
-    public Task<Match> WaitForOutputAsync(Regex pattern)
-    {
-        var seen = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_output)
-        {
-            foreach (var line in _output.ToString().Split('\n'))
-            {
-                if (pattern.Match(line.TrimEnd('\r')) is { Success: true } match)
-                {
-                    seen.TrySetResult(match);
-                    return seen.Task;
-                }
-            }
-            _waiters.Add((pattern, seen));
-        }
-        return seen.Task;
-    }
-
-    /// <summary>Stops the server as a service manager would (SIGTERM) and waits for it to exit.</summary>
+    /// <summary>Stops the server as a service manager would (SIGTERM), waits for it to exit and returns its exit code; fails if it does not stop.</summary>
     public async Task<int> StopAsync()
     {
-        if (!_process.HasExited)
+        if (!await Processes.TerminateAsync(_process, StopTimeout))
         {
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            await kill.WaitForExitAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await _process.WaitForExitAsync(timeout.Token);
+            throw new TimeoutException($"the server did not stop within {StopTimeout} of SIGTERM, and was killed:\n{Output}");
         }
         return _process.ExitCode;
     }
@@ -115,37 +91,26 @@ public sealed partial class ServerProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Stops it (SIGTERM) if it still runs; one that does not stop is killed.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            await StopAsync();
-        }
+        await Processes.TerminateAsync(_process, StopTimeout);
         _process.Dispose();
     }
 
-    private static ProcessStartInfo StartInfo(string dataDirectory, IEnumerable<string> arguments)
+    private static async Task<Match> LineAsync(Process process, CapturedOutput output, Regex pattern, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var line = output.LineAsync(pattern);
+        var exited = process.WaitForExitAsync();
+        await Task.WhenAny(line, exited, Task.Delay(timeout));
+        if (line.IsCompleted)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dataDirectory,
-        };
-        start.ArgumentList.Add(ServerDll);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
+            return await line;
         }
-        start.Environment["DASHBOARD_DATA_DIR"] = dataDirectory;
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment.Remove("ConnectionStrings__Dashboard");
-        return start;
+        var why = exited.IsCompleted ? $"the server exited with {process.ExitCode}" : $"the server printed no line matching '{pattern}' within {timeout}";
+        throw new InvalidOperationException($"{why}:\n{output.Text}");
     }
 
     [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex ListeningPattern();
+    private static partial Regex ListeningLine();
 }
-
-public sealed record CommandResult(int ExitCode, string Stdout, string Stderr);

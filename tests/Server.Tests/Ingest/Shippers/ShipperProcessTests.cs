@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Dashboard.Server.Tests.Infrastructure;
 
 namespace Dashboard.Server.Tests.Ingest.Shippers;
@@ -101,34 +100,9 @@ public sealed class ShipperProcessTests(KestrelDashboardApp app) : IClassFixture
     /// <summary>The daemon, and what it has printed so far (for the failure messages).</summary>
     private static (Process Daemon, Func<string> Output) Start(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        void Note(string? line)
-        {
-            if (line is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(line);
-                }
-            }
-        }
-        process.OutputDataReceived += (_, e) => Note(e.Data);
-        process.ErrorDataReceived += (_, e) => Note(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return (process, () =>
-        {
-            lock (output)
-            {
-                return output.ToString();
-            }
-        });
+        var output = new CapturedOutput();
+        var process = output.Start(new ProcessStartInfo(program, arguments));
+        return (process, () => output.Text);
     }
 
     // The daemon ships on its own schedule (batch timeout, flush interval): wait for the rows, not a fixed time.
