@@ -43,7 +43,8 @@ public sealed class ShipperProcessTests(KestrelDashboardApp app) : IClassFixture
             "SELECT e.pid, e.process FROM host_events e JOIN hosts h ON h.id = e.host_id WHERE h.name = 'sng-web1' AND e.kind = 'oom-kill'");
         Assert.Equal([12921, "java"], Assert.Single(kill));
         // Raw lines: the '+' and "%20" syslog-ng sent in its "form" body are not URL-decoded.
-        Assert.Equal(1, await Sql.CountAsync(app.ConnectionString, "SELECT count(*) FROM access_log WHERE path = '/item?i=7+%20'"));
+        Assert.Equal(1, await Sql.CountAsync(app.ConnectionString,
+            "SELECT count(*) FROM access_log a JOIN hosts h ON h.id = a.host_id WHERE h.name = 'sng-web1' AND a.path = '/item?i=7+%20'"));
         Assert.Equal(0, await Sql.CountAsync(app.ConnectionString,
             "SELECT count(*) FROM rejected_lines r JOIN hosts h ON h.id = r.host_id WHERE h.name = 'sng-web1'"));
     }
