@@ -97,6 +97,23 @@ public sealed class Shipper : IDisposable
         StreamFolder(prefix) is { } folder && PositionIn(folder) is { } position && !File.Exists(Path.Combine(folder, "inflight.meta"))
             && position[0] == Inode(log) && long.Parse(position[1], CultureInfo.InvariantCulture) == new FileInfo(log).Length;
 
+    /// <summary>
+    /// Whether the shipper has read <paramref name="text"/> at the end of the log and is holding it back, as it holds a
+    /// line still being written until its newline comes: its last cut of the file (batch.tmp, which it leaves when it
+    /// sends nothing) is that text alone.
+    /// </summary>
+    public bool HoldsBack(string text, string prefix = "access")
+    {
+        try
+        {
+            return StreamFolder(prefix) is { } folder && File.ReadAllText(Path.Combine(folder, "batch.tmp")) == text;
+        }
+        catch (FileNotFoundException)
+        {
+            return false; // no cut left, or sent and removed meanwhile
+        }
+    }
+
     private static string[]? PositionIn(string folder) =>
         Path.Combine(folder, "position") is var file && File.Exists(file) ? File.ReadAllText(file).Trim().Split(' ') : null;
 
