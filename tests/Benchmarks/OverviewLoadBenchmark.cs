@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dashboard.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace Dashboard.Benchmarks;
@@ -17,18 +18,16 @@ internal static class OverviewLoadBenchmark
 
     public static async Task RunAsync(int lineCount, int runs)
     {
-        var published = await PublishAsync();
-        await using var server = await BenchServer.StartAsync(published);
+        using var published = new TempFolder();
+        await ServerPublish.PublishAsync(published.Path);
+        await using var server = await BenchServer.StartAsync(published.Path);
         var end = DateTimeOffset.UtcNow;
         end = new DateTimeOffset(end.Ticks - end.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
         await ReadBenchmark.LoadDayAsync(server, lineCount, end);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        DebianChromium.RequireInstalled();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = DebianChromium.ExecutablePath, Args = DebianChromium.Arguments });
         var session = await SignInAsync(browser, server.BaseAddress);
         var overview = new Uri(server.BaseAddress, "/?host=bench&range=24h&tz=utc").ToString();
 
@@ -123,19 +122,5 @@ internal static class OverviewLoadBenchmark
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync(new Uri(server, "/").ToString());
         return await context.StorageStateAsync();
-    }
-
-    /// <summary>The Release server as users get it: published, with its WebAssembly client.</summary>
-    private static async Task<string> PublishAsync()
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Dashboard.sln")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("run from inside the repository");
-        }
-        var output = Path.Combine(Path.GetTempPath(), "aid-bench-ui-" + Guid.NewGuid().ToString("N")[..8]);
-        using var publish = Process.Start("dotnet", ["publish", Path.Combine(root, "src", "Server"), "-c", "Release", "-o", output, "--nologo", "-v", "quiet"]);
-        await publish.WaitForExitAsync();
-        return publish.ExitCode == 0 ? output : throw new InvalidOperationException("dotnet publish failed");
     }
 }

@@ -1,4 +1,3 @@
-using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Ship.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests;
@@ -21,7 +20,7 @@ public sealed class AccessLogShippingTests(DashboardServer server) : AccessLogSh
         // A line caught half written waits for its newline.
         var line = Log.NextLine();
         Log.Append(line[..40]);
-        await Task.Delay(700);
+        await Wait.UntilAsync(() => Shipper.HoldsBack(line[..40]) || Shipper.CaughtUp(Log.Path), "the shipper has read the half-written line", () => Shipper.Log);
         Log.Append(line[40..]);
         Log.Write(10);
 

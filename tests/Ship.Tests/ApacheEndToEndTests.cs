@@ -1,5 +1,4 @@
 using Dashboard.Shared;
-using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Ship.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests;

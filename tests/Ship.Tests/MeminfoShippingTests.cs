@@ -1,4 +1,3 @@
-using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Ship.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests;
@@ -87,7 +86,10 @@ public sealed class MeminfoShippingTests(DashboardServer server) : IAsyncLifetim
         await Wait.UntilAsync(async () => await server.CountAsync(
             "SELECT count(*) FROM host_events e JOIN hosts h ON h.id = e.host_id WHERE h.name = $1 AND e.kind = 'oom-kill'", _host.Name) >= 2,
             "two kills are recorded", () => _shipper.Log);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Two more samples of the counter, still at 5, after the one that showed the kills: neither may add one. A sample's
+        // memory is sent before its counter, so the memory of the third sample on says the two counters before it arrived.
+        var samplesSoFar = await MemorySamplesAsync();
+        await Wait.UntilAsync(async () => await MemorySamplesAsync() >= samplesSoFar + 3, "two more counters are recorded", () => _shipper.Log);
         await Shipper.StopAsync(sampler);
         var kills = await Sql.RowsAsync(server.ConnectionString,
             "SELECT e.time FROM host_events e JOIN hosts h ON h.id = e.host_id WHERE h.name = $1 AND e.kind = 'oom-kill'", _host.Name);
@@ -107,6 +109,9 @@ public sealed class MeminfoShippingTests(DashboardServer server) : IAsyncLifetim
             "SELECT count(*) FROM memory_samples m JOIN hosts h ON h.id = m.host_id WHERE h.name = $1", _host.Name));
         Assert.Contains("no oom_kill counter", _shipper.Log, StringComparison.Ordinal);
     }
+
+    private Task<long> MemorySamplesAsync() =>
+        server.CountAsync("SELECT count(*) FROM memory_samples m JOIN hosts h ON h.id = m.host_id WHERE h.name = $1", _host.Name);
 
     private Task WriteVmstatAsync(int oomKills) =>
         File.WriteAllTextAsync(Path.Combine(_shipper.FolderPath, "vmstat"), $"nr_free_pages 25600\noom_kill {oomKills}\nnr_zspages 0\n");

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Ship.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Ship.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests;
@@ -55,18 +54,8 @@ public sealed class ShellcheckTests : IDisposable
     private static async Task<(int ExitCode, string Findings)> ShellcheckAsync(string[] files)
     {
         // --norc: a ~/.shellcheckrc must not change what passes.
-        var start = new ProcessStartInfo(Program, ["--norc", "--format=gcc", .. files])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Repository.Root,
-        };
-        using var shellcheck = Process.Start(start)!;
-        var output = shellcheck.StandardOutput.ReadToEndAsync();
-        var errors = shellcheck.StandardError.ReadToEndAsync();
-        await shellcheck.WaitForExitAsync();
-        return (shellcheck.ExitCode, await output + await errors);
+        var shellcheck = await Processes.RunAsync(new ProcessStartInfo(Program, ["--norc", "--format=gcc", .. files]) { WorkingDirectory = Repository.Root });
+        return (shellcheck.ExitCode, shellcheck.Stdout + shellcheck.Stderr);
     }
 
     public void Dispose() => _shipper.Dispose();

@@ -81,10 +81,8 @@ public sealed class SysvInstallTests : IDisposable
     /// <summary><c>bash -n</c> by CentOS 6's bash: its exit code and what it printed.</summary>
     private static async Task<(int, string)> SyntaxCheckAsync(string script)
     {
-        using var bash = Process.Start(new ProcessStartInfo(Userland.CentOs6.Bash, ["-n", script]) { RedirectStandardError = true })!;
-        var errors = await bash.StandardError.ReadToEndAsync();
-        await bash.WaitForExitAsync();
-        return (bash.ExitCode, errors);
+        var bash = await Processes.RunAsync(new ProcessStartInfo(Userland.CentOs6.Bash, ["-n", script]));
+        return (bash.ExitCode, bash.Stderr);
     }
 
     public void Dispose() => _shipper.Dispose();

@@ -13,16 +13,10 @@ public sealed class UserlandTests
     public async Task A_script_started_by_env_bash_runs_the_userland_s_bash_and_curl(string name)
     {
         var userland = Userland.Named(name);
-        var start = new ProcessStartInfo("/usr/bin/env", ["bash", "-c", "printf '%s\\n' \"$BASH_VERSION\"; curl --version"])
-        {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("/usr/bin/env", ["bash", "-c", "printf '%s\\n' \"$BASH_VERSION\"; curl --version"]);
         userland.Apply(start);
 
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var output = (await Processes.RunAsync(start)).Stdout;
 
         Assert.StartsWith(userland.BashVersion + "(", output, StringComparison.Ordinal);
         Assert.Contains($"\ncurl {userland.CurlVersion}", output, StringComparison.Ordinal);

@@ -8,14 +8,6 @@ namespace Dashboard.Browser.Tests.Infrastructure;
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-
-    private static readonly string[] ChromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ];
-
     private IPlaywright? _playwright;
     private string? _signedIn;
 
@@ -25,13 +17,10 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException($"The browser tests drive Debian's Chromium, and {ChromiumPath} is missing: install it: apt-get install -y chromium");
-        }
+        DebianChromium.RequireInstalled();
         App = await PublishedApp.StartDemoAsync();
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Args = ChromiumArgs, Headless = true });
+        Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = DebianChromium.ExecutablePath, Args = DebianChromium.Arguments, Headless = true });
         _signedIn = await SignInAsync();
     }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Dashboard.Server.Tests.Infrastructure;
 
 namespace Dashboard.Server.Tests.Cli;
 
@@ -145,13 +144,8 @@ public sealed class CommandLineTests : IDisposable
     private string ClusterFolder() =>
         Environment.UserName == "root" ? Path.Combine(_data.Path, "postgres", "pgdata") : Path.Combine(_data.Path, "pgdata");
 
-    private static async Task<string> RunAsync(string executable, params string[] arguments)
-    {
-        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(executable, arguments) { RedirectStandardOutput = true })!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output;
-    }
+    private static async Task<string> RunAsync(string executable, params string[] arguments) =>
+        (await Processes.RunAsync(new System.Diagnostics.ProcessStartInfo(executable, arguments))).Stdout;
 
     public void Dispose() => _data.Dispose();
 }

@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using System.Web;
-using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Shared;
 
 namespace Dashboard.Server.Tests.Demo;
@@ -17,9 +16,9 @@ public sealed partial class DemoCommandTests : IDisposable
     {
         await using var server = await ServerProcess.StartServerAsync(_data.Path, "demo");
 
-        var link = (await server.WaitForOutputAsync(LinkLine()).WaitAsync(TimeSpan.FromSeconds(90))).Groups[1].Value;
+        var link = (await server.WaitForOutputAsync(LinkLine())).Groups[1].Value;
 
-        Assert.Equal($"{server.BaseAddress!.GetLeftPart(UriPartial.Authority)}/?host=hoge&from=2015-08-17T11:50:00%2B09:00&to=2015-08-17T12:50:00%2B09:00&tz=host", link);
+        Assert.Equal($"{server.BaseAddress.GetLeftPart(UriPartial.Authority)}/?host=hoge&from=2015-08-17T11:50:00%2B09:00&to=2015-08-17T12:50:00%2B09:00&tz=host", link);
         var reader = await ServerProcess.RunCommandAsync(_data.Path, "tokens", "add-reader", "demo test");
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", reader.Stdout.Trim());
@@ -41,9 +40,9 @@ public sealed partial class DemoCommandTests : IDisposable
     {
         await using var server = await ServerProcess.StartServerAsync(_data.Path, "demo", "--live");
 
-        var link = (await server.WaitForOutputAsync(LiveLinkLine()).WaitAsync(TimeSpan.FromSeconds(90))).Groups[1].Value;
+        var link = (await server.WaitForOutputAsync(LiveLinkLine())).Groups[1].Value;
 
-        Assert.Equal($"{server.BaseAddress!.GetLeftPart(UriPartial.Authority)}/?host=hoge&range=15m&live=1&tz=host", link);
+        Assert.Equal($"{server.BaseAddress.GetLeftPart(UriPartial.Authority)}/?host=hoge&range=15m&live=1&tz=host", link);
         var reader = await ServerProcess.RunCommandAsync(_data.Path, "tokens", "add-reader", "demo test");
         using var client = new HttpClient { BaseAddress = server.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", reader.Stdout.Trim());

@@ -32,10 +32,8 @@ public sealed class SmallFilesystem : IAsyncDisposable
 
     private static async Task RunAsync(string program, params string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true })!;
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)}: {error.Trim()} (a small filesystem for a tablespace needs root, as CI runs)");
+        var run = await Processes.RunAsync(new ProcessStartInfo(program, arguments));
+        Assert.True(run.ExitCode == 0, $"{program} {string.Join(' ', arguments)}: {run.Stderr.Trim()} (a small filesystem for a tablespace needs root, as CI runs)");
     }
 
     public async ValueTask DisposeAsync()

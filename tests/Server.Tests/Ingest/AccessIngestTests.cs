@@ -23,10 +23,10 @@ public sealed class AccessIngestTests(DashboardApp app) : IClassFixture<Dashboar
 
         Assert.Equal((3, 0), (answer.Accepted, answer.Rejected));
         var stored = await Sql.RowsAsync(app.ConnectionString,
-            "SELECT client_ip::text, time, method, path, status, bytes FROM access_log ORDER BY time, client_ip");
+            "SELECT a.client_ip::text, a.time, a.method, a.path, a.status, a.bytes FROM access_log a JOIN hosts h ON h.id = a.host_id WHERE h.name = 'access-utc' ORDER BY a.time, a.client_ip");
         Assert.Equal(["192.0.2.10/32", new DateTime(2015, 8, 17, 3, 0, 0, DateTimeKind.Utc), "GET", "/index.html", (short)200, 100L], stored[0]);
         var minute = await Sql.RowsAsync(app.ConnectionString,
-            "SELECT requests, bytes, head, status206, status4xx FROM access_minute WHERE client_ip = '192.0.2.10' AND minute = '2015-08-17 03:00:00+00'");
+            "SELECT m.requests, m.bytes, m.head, m.status206, m.status4xx FROM access_minute m JOIN hosts h ON h.id = m.host_id WHERE h.name = 'access-utc' AND m.client_ip = '192.0.2.10' AND m.minute = '2015-08-17 03:00:00+00'");
         Assert.Equal([2L, 100L, 1L, 1L, 0L], Assert.Single(minute));
     }
 
@@ -51,7 +51,7 @@ public sealed class AccessIngestTests(DashboardApp app) : IClassFixture<Dashboar
         Assert.Equal(3, await Sql.CountAsync(app.ConnectionString,
             "SELECT count(*) FROM rejected_lines r JOIN hosts h ON h.id = r.host_id WHERE h.name = 'access-bad-lines' AND r.stream = 'access'"));
         Assert.Equal(1, await Sql.CountAsync(app.ConnectionString,
-            "SELECT count(*) FROM rejected_lines WHERE line = 'this is not an access log line' AND line_number = 2"));
+            "SELECT count(*) FROM rejected_lines r JOIN hosts h ON h.id = r.host_id WHERE h.name = 'access-bad-lines' AND r.line = 'this is not an access log line' AND r.line_number = 2"));
     }
 
     [Fact]
@@ -136,8 +136,10 @@ public sealed class AccessIngestTests(DashboardApp app) : IClassFixture<Dashboar
         Assert.Equal((50, 1), (first.Accepted, first.Rejected));
         Assert.Equal(first.Accepted, retry.Accepted);
         Assert.Equal(first.Errors, retry.Errors);
-        Assert.Equal(50, await Sql.CountAsync(app.ConnectionString, "SELECT count(*) FROM access_log WHERE client_ip = '203.0.113.5'"));
-        Assert.Equal(50, await Sql.CountAsync(app.ConnectionString, "SELECT sum(requests) FROM access_minute WHERE client_ip = '203.0.113.5'"));
+        Assert.Equal(50, await Sql.CountAsync(app.ConnectionString,
+            "SELECT count(*) FROM access_log a JOIN hosts h ON h.id = a.host_id WHERE h.name = 'access-retry'"));
+        Assert.Equal(50, await Sql.CountAsync(app.ConnectionString,
+            "SELECT sum(m.requests) FROM access_minute m JOIN hosts h ON h.id = m.host_id WHERE h.name = 'access-retry'"));
     }
 
     [Fact]
@@ -204,7 +206,8 @@ public sealed class AccessIngestTests(DashboardApp app) : IClassFixture<Dashboar
         var answer = await IngestAnswer.ReadAsync(await client.SendAsync(request));
 
         Assert.Equal(1, answer.Accepted);
-        Assert.Equal("www.example.com", (await Sql.RowsAsync(app.ConnectionString, "SELECT vhost FROM access_log WHERE client_ip = '198.51.100.91'"))[0][0]);
+        Assert.Equal("www.example.com", Assert.Single(await Sql.RowsAsync(app.ConnectionString,
+            "SELECT a.vhost FROM access_log a JOIN hosts h ON h.id = a.host_id WHERE h.name = 'access-format'"))[0]);
     }
 
     [Fact]
@@ -230,7 +233,7 @@ public sealed class AccessIngestTests(DashboardApp app) : IClassFixture<Dashboar
         await SendAsync("198.51.100.121", "America/New_York");
 
         var times = await Sql.RowsAsync(app.ConnectionString,
-            "SELECT time FROM access_log WHERE client_ip IN ('198.51.100.120', '198.51.100.121') ORDER BY client_ip");
+            "SELECT a.time FROM access_log a JOIN hosts h ON h.id = a.host_id WHERE h.name = 'access-local-time' ORDER BY a.client_ip");
         Assert.Equal(new DateTime(2015, 8, 17, 3, 10, 0, DateTimeKind.Utc), times[0][0]);
         Assert.Equal(new DateTime(2015, 8, 17, 16, 10, 0, DateTimeKind.Utc), times[1][0]);
     }
@@ -243,7 +246,8 @@ public sealed class AccessIngestTests(DashboardApp app) : IClassFixture<Dashboar
         await IngestAnswer.ReadAsync(await client.PostAsync(new Uri("/api/v1/ingest/access", UriKind.Relative),
             HttpBodies.Lines([ApacheLines.Combined("::ffff:198.51.100.130", Noon), ApacheLines.Combined("198.51.100.130", Noon)])));
 
-        Assert.Equal(2, await Sql.CountAsync(app.ConnectionString, "SELECT sum(requests) FROM access_minute WHERE client_ip = '198.51.100.130'"));
+        Assert.Equal(2, await Sql.CountAsync(app.ConnectionString,
+            "SELECT sum(m.requests) FROM access_minute m JOIN hosts h ON h.id = m.host_id WHERE h.name = 'access-mapped' AND m.client_ip = '198.51.100.130'"));
     }
 
     [Fact]

@@ -46,7 +46,8 @@ public sealed class IdempotencyTests(SmallBufferApp app) : IClassFixture<SmallBu
         Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
         Assert.Contains("Idempotency-Key", await reused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(lines, await AccessRowsAsync(host));
-        Assert.Equal(0, await Sql.CountAsync(app.ConnectionString, "SELECT count(*) FROM access_log WHERE client_ip = '192.0.2.31'"));
+        Assert.Equal(0, await Sql.CountAsync(app.ConnectionString,
+            "SELECT count(*) FROM access_log a JOIN hosts h ON h.id = a.host_id WHERE h.name = $1 AND a.client_ip = '192.0.2.31'", host));
     }
 
     [Theory]

@@ -26,7 +26,7 @@ public sealed class SyslogIngestTests(DashboardApp app) : IClassFixture<Dashboar
 
         Assert.Equal((5, 0), (answer.Accepted, answer.Rejected));
         var kills = await Sql.RowsAsync(app.ConnectionString,
-            "SELECT time, pid, process, score, total_vm_kb, anon_rss_kb FROM host_events WHERE kind = 'oom-kill' ORDER BY time");
+            "SELECT e.time, e.pid, e.process, e.score, e.total_vm_kb, e.anon_rss_kb FROM host_events e JOIN hosts h ON h.id = e.host_id WHERE h.name = 'hoge' AND e.kind = 'oom-kill' ORDER BY e.time");
         Assert.Equal(2, kills.Count);
         Assert.Equal([new DateTime(2015, 8, 17, 3, 31, 33, DateTimeKind.Utc), 12921, "java", 226, 3512908L, 912384L], kills[0]);
         Assert.Equal(13001, kills[1][1]);

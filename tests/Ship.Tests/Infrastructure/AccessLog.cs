@@ -1,5 +1,4 @@
 using System.Text;
-using Dashboard.Server.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests.Infrastructure;
 

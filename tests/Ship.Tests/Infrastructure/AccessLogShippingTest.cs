@@ -1,4 +1,3 @@
-using Dashboard.Server.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests.Infrastructure;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Dashboard.Server.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests.Infrastructure;
 
@@ -83,25 +82,15 @@ public sealed class ApacheServer : IAsyncDisposable
     /// </summary>
     public async Task RequestAsync(string sourceAddress, string pathGlob, params string[] curlOptions)
     {
-        var start = new ProcessStartInfo(Curl)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(Curl);
         foreach (var argument in (string[])["--silent", "--show-error", "--interface", sourceAddress, .. curlOptions,
             $"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}{pathGlob}"])
         {
             start.ArgumentList.Add(argument);
         }
-        using var curl = Process.Start(start)!;
-        // The pages' bodies: read and dropped (with a glob, -o would name only the first URL's file).
-        var bodies = curl.StandardOutput.ReadToEndAsync();
-        var errors = curl.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await curl.WaitForExitAsync(timeout.Token);
-        await bodies;
-        Assert.True(curl.ExitCode == 0, $"curl {string.Join(' ', start.ArgumentList)} exited with {curl.ExitCode}: {await errors}\n{Diagnostics}");
+        // The pages' bodies are read and dropped (with a glob, -o would name only the first URL's file).
+        var curl = await Processes.RunAsync(start, TimeSpan.FromSeconds(60));
+        Assert.True(curl.ExitCode == 0, $"curl {string.Join(' ', start.ArgumentList)} exited with {curl.ExitCode}: {curl.Stderr}\n{Diagnostics}");
     }
 
     /// <summary>Waits until the access log holds <paramref name="lines"/> lines: Apache logs a request after answering it, so after curl has exited.</summary>
@@ -115,10 +104,7 @@ public sealed class ApacheServer : IAsyncDisposable
     public async Task ReloadAsync()
     {
         var started = Restarts();
-        using (var hup = Process.Start("kill", ["-HUP", _process!.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await hup.WaitForExitAsync();
-        }
+        await Processes.SignalAsync(_process!.Id, "HUP");
         await Wait.UntilAsync(() => Restarts() > started, "Apache has reopened its logs after SIGHUP", () => Diagnostics);
     }
 
@@ -129,24 +115,8 @@ public sealed class ApacheServer : IAsyncDisposable
     {
         if (_process is not null)
         {
-            if (!_process.HasExited)
-            {
-                using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-                {
-                    await kill.WaitForExitAsync();
-                }
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                try
-                {
-                    await _process.WaitForExitAsync(timeout.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    // It did not stop: its children are in its process tree.
-                    _process.Kill(entireProcessTree: true);
-                    await _process.WaitForExitAsync();
-                }
-            }
+            // One that does not stop is killed with its process tree, which holds its children.
+            await Processes.TerminateAsync(_process, TimeSpan.FromSeconds(20));
             _process.Dispose();
         }
         _folder.Dispose();
@@ -229,11 +199,6 @@ public sealed class ApacheServer : IAsyncDisposable
 
     private static async Task<string> CompiledInModulesAsync()
     {
-        var start = new ProcessStartInfo(Program, ["-l"]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var apache = Process.Start(start)!;
-        var listing = apache.StandardOutput.ReadToEndAsync();
-        await apache.StandardError.ReadToEndAsync();
-        await apache.WaitForExitAsync();
-        return await listing;
+        return (await Processes.RunAsync(new ProcessStartInfo(Program, ["-l"]))).Stdout;
     }
 }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Dashboard.Server.Data.Embedded;
-using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -41,13 +40,11 @@ public sealed class DashboardServer : IAsyncLifetime, IDisposable
         {
             return;
         }
-        // Kestrel endpoints from configuration win over the --urls 127.0.0.1:0 that ServerProcess adds.
-        _process = await ServerProcess.StartServerAsync(
-            _data.Path, $"--Kestrel:Endpoints:Http:Url={Url}", $"--DASHBOARD_ADMIN_PASSWORD={AdminPassword}");
-        if (_process.BaseAddress?.Port != Port)
+        _process = await ServerProcess.StartServerAsync(ServerLaunch.Built(_data.Path) with
         {
-            throw new InvalidOperationException($"the server listens on {_process.BaseAddress}, not on port {Port}");
-        }
+            Port = Port,
+            Environment = new Dictionary<string, string> { ["DASHBOARD_ADMIN_PASSWORD"] = AdminPassword },
+        });
         // The server owns the cluster it started: this finds it running, without adopting it (disposing it stops nothing).
         await using var postgres = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions(_data.Path), NullLogger.Instance);
         ConnectionString = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Pooling = false }.ConnectionString;
@@ -136,7 +133,11 @@ public sealed class DashboardServer : IAsyncLifetime, IDisposable
     public Task<long> RejectedLinesAsync(string host) =>
         CountAsync("SELECT count(*) FROM rejected_lines r JOIN hosts h ON h.id = r.host_id WHERE h.name = $1", host);
 
-    public Task DisposeAsync() => StopAsync();
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        await StrayPostgres.StopAsync(_data.Path);
+    }
 
     public void Dispose()
     {

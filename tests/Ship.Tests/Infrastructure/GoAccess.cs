@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Dashboard.Server.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests.Infrastructure;
 
@@ -19,18 +18,10 @@ public static class GoAccess
         using var folder = new TempFolder();
         var report = Path.Combine(folder.Path, "report.json");
         // --no-global-config: /etc/goaccess/goaccess.conf may set another format or exclude addresses.
-        var start = new ProcessStartInfo(Program, [.. accessLogs, "--log-format=COMBINED", "--no-global-config", "--no-progress", "-o", report])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var goaccess = Process.Start(start)!;
-        var output = goaccess.StandardOutput.ReadToEndAsync();
-        var errors = goaccess.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await goaccess.WaitForExitAsync(timeout.Token);
-        Assert.True(goaccess.ExitCode == 0, $"goaccess exited with {goaccess.ExitCode}: {await output}{await errors}");
+        var goaccess = await Processes.RunAsync(
+            new ProcessStartInfo(Program, [.. accessLogs, "--log-format=COMBINED", "--no-global-config", "--no-progress", "-o", report]),
+            TimeSpan.FromSeconds(60));
+        Assert.True(goaccess.ExitCode == 0, $"goaccess exited with {goaccess.ExitCode}: {goaccess.Stdout}{goaccess.Stderr}");
 
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(report));
         var general = json.RootElement.GetProperty("general");

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using Dashboard.Server.Tests.Infrastructure;
 
 namespace Dashboard.Ship.Tests.Infrastructure;
 
@@ -14,7 +12,7 @@ public sealed class Shipper : IDisposable
     public static readonly string Script = Path.Combine(AppContext.BaseDirectory, "aid-ship");
 
     private readonly TempFolder _folder = new();
-    private readonly StringBuilder _log = new();
+    private readonly CapturedOutput _log = new();
     private readonly List<Process> _processes = [];
 
     public Shipper(Uri url, string token, params (string Key, string Value)[] settings)
@@ -55,29 +53,16 @@ public sealed class Shipper : IDisposable
     public Dictionary<string, string> Variables { get; } = [];
 
     /// <summary>Everything every run printed (its log goes to stderr).</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _log.Text;
 
     /// <summary>Starts a following shipper (<c>access FILE</c>, <c>syslog --journal</c>, <c>meminfo</c>) in the background.</summary>
     public Process Start(params string[] arguments)
     {
-        var process = Process.Start(StartInfo(arguments))!;
+        var process = _log.Start(StartInfo(arguments));
         lock (_processes)
         {
             _processes.Add(process);
         }
-        process.OutputDataReceived += Collect;
-        process.ErrorDataReceived += Collect;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         return process;
     }
 
@@ -98,19 +83,8 @@ public sealed class Shipper : IDisposable
     }
 
     /// <summary>SIGTERM, as systemctl stop sends.</summary>
-    public static async Task StopAsync(Process process)
-    {
-        if (process.HasExited)
-        {
-            return;
-        }
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-    }
+    public static async Task StopAsync(Process process) =>
+        Assert.True(await Processes.TerminateAsync(process, TimeSpan.FromSeconds(30)), "the shipper did not stop within 30 s of SIGTERM");
 
     /// <summary>The one state folder of a stream (<c>access…</c>, <c>syslog…</c>, <c>journal</c>, <c>meminfo</c>).</summary>
     public string StreamState(string prefix) => Assert.Single(Directory.GetDirectories(StatePath, prefix + "*"));
@@ -122,6 +96,23 @@ public sealed class Shipper : IDisposable
     public bool CaughtUp(string log, string prefix = "access") =>
         StreamFolder(prefix) is { } folder && PositionIn(folder) is { } position && !File.Exists(Path.Combine(folder, "inflight.meta"))
             && position[0] == Inode(log) && long.Parse(position[1], CultureInfo.InvariantCulture) == new FileInfo(log).Length;
+
+    /// <summary>
+    /// Whether the shipper has read <paramref name="text"/> at the end of the log and is holding it back, as it holds a
+    /// line still being written until its newline comes: its last cut of the file (batch.tmp, which it leaves when it
+    /// sends nothing) is that text alone.
+    /// </summary>
+    public bool HoldsBack(string text, string prefix = "access")
+    {
+        try
+        {
+            return StreamFolder(prefix) is { } folder && File.ReadAllText(Path.Combine(folder, "batch.tmp")) == text;
+        }
+        catch (FileNotFoundException)
+        {
+            return false; // no cut left, or sent and removed meanwhile
+        }
+    }
 
     private static string[]? PositionIn(string folder) =>
         Path.Combine(folder, "position") is var file && File.Exists(file) ? File.ReadAllText(file).Trim().Split(' ') : null;
@@ -164,13 +155,7 @@ public sealed class Shipper : IDisposable
 
     private ProcessStartInfo StartInfo(string[] arguments)
     {
-        var start = new ProcessStartInfo(Userland.Bash)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _folder.Path,
-        };
+        var start = new ProcessStartInfo(Userland.Bash) { WorkingDirectory = _folder.Path };
         start.ArgumentList.Add(ScriptPath);
         foreach (var argument in arguments)
         {
@@ -187,16 +172,5 @@ public sealed class Shipper : IDisposable
         }
         Userland.Apply(start);
         return start;
-    }
-
-    private void Collect(object sender, DataReceivedEventArgs e)
-    {
-        if (e.Data is not null)
-        {
-            lock (_log)
-            {
-                _log.AppendLine(e.Data);
-            }
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Dashboard.Server.Tests.Infrastructure;
 
 namespace Dashboard.Server.Tests.Ingest.Shippers;
@@ -44,7 +43,8 @@ public sealed class ShipperProcessTests(KestrelDashboardApp app) : IClassFixture
             "SELECT e.pid, e.process FROM host_events e JOIN hosts h ON h.id = e.host_id WHERE h.name = 'sng-web1' AND e.kind = 'oom-kill'");
         Assert.Equal([12921, "java"], Assert.Single(kill));
         // Raw lines: the '+' and "%20" syslog-ng sent in its "form" body are not URL-decoded.
-        Assert.Equal(1, await Sql.CountAsync(app.ConnectionString, "SELECT count(*) FROM access_log WHERE path = '/item?i=7+%20'"));
+        Assert.Equal(1, await Sql.CountAsync(app.ConnectionString,
+            "SELECT count(*) FROM access_log a JOIN hosts h ON h.id = a.host_id WHERE h.name = 'sng-web1' AND a.path = '/item?i=7+%20'"));
         Assert.Equal(0, await Sql.CountAsync(app.ConnectionString,
             "SELECT count(*) FROM rejected_lines r JOIN hosts h ON h.id = r.host_id WHERE h.name = 'sng-web1'"));
     }
@@ -101,34 +101,9 @@ public sealed class ShipperProcessTests(KestrelDashboardApp app) : IClassFixture
     /// <summary>The daemon, and what it has printed so far (for the failure messages).</summary>
     private static (Process Daemon, Func<string> Output) Start(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        void Note(string? line)
-        {
-            if (line is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(line);
-                }
-            }
-        }
-        process.OutputDataReceived += (_, e) => Note(e.Data);
-        process.ErrorDataReceived += (_, e) => Note(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return (process, () =>
-        {
-            lock (output)
-            {
-                return output.ToString();
-            }
-        });
+        var output = new CapturedOutput();
+        var process = output.Start(new ProcessStartInfo(program, arguments));
+        return (process, () => output.Text);
     }
 
     // The daemon ships on its own schedule (batch timeout, flush interval): wait for the rows, not a fixed time.

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Dashboard.Server.Tests.Infrastructure;
+namespace Dashboard.Tests.Infrastructure;
 
 /// <summary>Reads what the server stored, straight from PostgreSQL.</summary>
 public static class Sql

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Dashboard.Server.Tests.Infrastructure;
+namespace Dashboard.Tests.Infrastructure;
 
 /// <summary>Access-log lines as Apache's combined format writes them.</summary>
 public static class ApacheLines

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Dashboard.Ship.Tests.Infrastructure;
+namespace Dashboard.Tests.Infrastructure;
 
 /// <summary>A port free on 127.0.0.1 now, for a process that must listen where its clients already expect it.</summary>
 public static class LoopbackPort

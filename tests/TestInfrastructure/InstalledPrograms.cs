@@ -1,4 +1,4 @@
-namespace Dashboard.Server.Tests.Infrastructure;
+namespace Dashboard.Tests.Infrastructure;
 
 /// <summary>
 /// The programs a test runs for real (syslog-ng, collectd). test.sh installs them (scripts/prerequisites.sh);

@@ -1,4 +1,4 @@
-namespace Dashboard.Server.Tests.Infrastructure;
+namespace Dashboard.Tests.Infrastructure;
 
 /// <summary>Waits for what a shipper running in the background does: polls a condition until a deadline, then fails saying what was awaited.</summary>
 public static class Wait

@@ -1,4 +1,4 @@
-namespace Dashboard.Server.Tests.Infrastructure;
+namespace Dashboard.Tests.Infrastructure;
 
 /// <summary>A short-named folder under /tmp (unix socket paths inside it must stay short), deleted afterwards.</summary>
 public sealed class TempFolder : IDisposable

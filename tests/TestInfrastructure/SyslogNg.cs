@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
-namespace Dashboard.Server.Tests.Infrastructure;
+namespace Dashboard.Tests.Infrastructure;
 
 /// <summary>
 /// syslog-ng running ship/syslog-ng/aid.conf as a user installs it (its @define values replaced), in the foreground
@@ -16,7 +15,7 @@ public sealed class SyslogNg : IAsyncDisposable
     private static readonly string ShippedConfig = Path.Combine(AppContext.BaseDirectory, "ship", "syslog-ng", "aid.conf");
 
     private readonly TempFolder _folder = new();
-    private readonly StringBuilder _log = new();
+    private readonly CapturedOutput _log = new();
     private Process? _process;
 
     /// <param name="accessLog">The file that the config's access log source follows.</param>
@@ -55,32 +54,19 @@ public sealed class SyslogNg : IAsyncDisposable
     private string MainConfigPath => Path.Combine(_folder.Path, "syslog-ng.conf");
 
     /// <summary>syslog-ng's own messages (-e), of every run.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _log.Text;
 
     public void Start()
     {
         Assert.Null(_process);
-        var start = new ProcessStartInfo(Program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Program);
         foreach (var argument in (string[])["-F", "-e", "--no-caps", "-f", MainConfigPath,
             "--persist-file", Path.Combine(_folder.Path, "persist"), "--pidfile", Path.Combine(_folder.Path, "pid"),
             "--control", Path.Combine(_folder.Path, "ctl")])
         {
             start.ArgumentList.Add(argument);
         }
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += Collect;
-        _process.ErrorDataReceived += Collect;
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = _log.Start(start);
     }
 
     /// <summary>SIGTERM, as systemctl stop or restart sends: syslog-ng saves its positions and exits.</summary>
@@ -90,17 +76,10 @@ public sealed class SyslogNg : IAsyncDisposable
         {
             return;
         }
-        if (!_process.HasExited)
-        {
-            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(timeout.Token);
-        }
+        var stopped = await Processes.TerminateAsync(_process, TimeSpan.FromSeconds(30));
         _process.Dispose();
         _process = null;
+        Assert.True(stopped, $"syslog-ng did not stop within 30 s of SIGTERM:\n{Log}");
     }
 
     public bool HasExited => _process is { HasExited: true };
@@ -114,16 +93,5 @@ public sealed class SyslogNg : IAsyncDisposable
         }
         _process?.Dispose();
         _folder.Dispose();
-    }
-
-    private void Collect(object sender, DataReceivedEventArgs e)
-    {
-        if (e.Data is not null)
-        {
-            lock (_log)
-            {
-                _log.AppendLine(e.Data);
-            }
-        }
     }
 }

@@ -1,4 +1,4 @@
-namespace Dashboard.Ship.Tests.Infrastructure;
+namespace Dashboard.Tests.Infrastructure;
 
 /// <summary>The repository these tests were built from.</summary>
 public static class Repository
