@@ -14,8 +14,14 @@ public sealed class DetectionOptions
     /// <summary>A request-shape alert turns critical at this many shaped requests within the window.</summary>
     public int ShapeCriticalRequests { get; set; } = 100;
 
-    /// <summary>Requests within the window below which no address is a surge, however quiet the host (0.5 a second).</summary>
+    /// <summary>Requests within the window below which no address is a surge, however quiet the host (0.5 a second); a surge above it is info.</summary>
     public int SurgeFloor { get; set; } = 300;
+
+    /// <summary>A surge of this many requests within the window is a warning (2 a second: more than an office behind one address browses).</summary>
+    public int SurgeWarningRequests { get; set; } = 1_200;
+
+    /// <summary>A surge of this many requests within the window is critical (5 a second).</summary>
+    public int SurgeCriticalRequests { get; set; } = 3_000;
 
     /// <summary>How many times its own usual rate (over the day before) an address must send to surge.</summary>
     public double SurgeOverOwnRate { get; set; } = 10;
@@ -76,6 +82,10 @@ internal sealed class ValidateDetectionOptions : IValidateOptions<DetectionOptio
         if (options.SurgeFloor < 1 || options.ShapeCriticalRequests < 1 || options.SurgeTopTalkers < 1)
         {
             errors.Add("Dashboard:Detection:SurgeFloor, ShapeCriticalRequests and SurgeTopTalkers must be at least 1.");
+        }
+        if (options.SurgeWarningRequests < options.SurgeFloor || options.SurgeCriticalRequests < options.SurgeWarningRequests)
+        {
+            errors.Add("Dashboard:Detection:SurgeFloor <= SurgeWarningRequests <= SurgeCriticalRequests.");
         }
         if (options.SurgeOverOwnRate < 1 || options.SurgeOverPopulationMads < 0)
         {

@@ -12,7 +12,8 @@ namespace Dashboard.Server.Detection;
 /// times its own usual rate over the day before, more than the host's clients usually send (median + k
 /// median absolute deviations of their hourly requests: robust to the few heavy ones), while among the host's
 /// busiest addresses. A steady crawler or an office behind one address is its own baseline; a host without
-/// an hour of history is not judged (everything on it is new). Critical at ten times the floor.
+/// an hour of history is not judged (everything on it is new). Info above the floor (an address worth a
+/// look, not a page: an office arriving in the morning looks the same), a warning and critical at higher rates.
 /// </summary>
 internal sealed class SurgeRule(IOptions<DetectionOptions> options) : IDetectionRule
 {
@@ -118,8 +119,13 @@ internal sealed class SurgeRule(IOptions<DetectionOptions> options) : IDetection
                 && w.InWindow >= (population.Median + Options.SurgeOverPopulationMads * population.Mad) / WindowsPerHour;
         });
         return [.. Runs.Of(held, w => new AlertSubject(Name, w.HostId, w.Ip, null), w => w.Minute,
-            w => w.InWindow >= 10L * Options.SurgeFloor ? AlertSeverities.Critical : AlertSeverities.Warning, Gap)];
+            w => Severity(w.InWindow), Gap)];
     }
+
+    private string Severity(long inWindow) =>
+        inWindow >= Options.SurgeCriticalRequests ? AlertSeverities.Critical
+        : inWindow >= Options.SurgeWarningRequests ? AlertSeverities.Warning
+        : AlertSeverities.Info;
 
     private double UsualPerWindow(long requestsInDay, long hoursOfHistory) => hoursOfHistory == 0 ? 0 : requestsInDay / (hoursOfHistory * WindowsPerHour);
 

@@ -15,7 +15,8 @@ namespace Dashboard.Server.Detection.Notifications;
 /// then one whenever the group changes (at most every group interval), and again after the repeat interval
 /// while it fires; a resolved alert goes out once. Only alerts that started within
 /// <see cref="NotificationOptions.MaxAlertAge"/> are sent (imported history is not paged), and none that a
-/// silence covers. A failed delivery is tried again after 5 s, 10 s, 20 s … up to 5 minutes.
+/// silence covers. Info alerts are for the dashboard, not for a page: they go out only once they escalate.
+/// A failed delivery is tried again after 5 s, 10 s, 20 s … up to 5 minutes.
 /// </summary>
 internal sealed class Notifier(NpgsqlDataSource dataSource, WebhookSender sender, IOptions<NotificationOptions> options, TimeProvider clock, ILogger<Notifier> logger)
 {
@@ -97,14 +98,14 @@ internal sealed class Notifier(NpgsqlDataSource dataSource, WebhookSender sender
     private static byte[] Hash(IEnumerable<OutgoingAlert> alerts) => SHA256.HashData(Encoding.UTF8.GetBytes(
         string.Join('\n', alerts.Select(a => $"{a.Fingerprint}:{a.Status}:{a.Severity}").Order(StringComparer.Ordinal))));
 
-    // Firing alerts that started recently or were sent already, and resolved ones the webhook heard fire
-    // (or that started recently): all but those a silence covers.
+    // Warnings and critical alerts that started recently or were sent already, and resolved ones the webhook
+    // heard fire (or that started recently): all but those a silence covers.
     private const string DueSql = """
         SELECT a.id, a.host_id, h.name, h.time_zone, a.rule, a.ip, a.severity, a.starts_at, a.ends_at, a.summary, a.evidence, a.fingerprint, n.sent_status
         FROM alerts a
         JOIN hosts h ON h.id = a.host_id
         LEFT JOIN alert_notifications n ON n.alert_id = a.id AND n.webhook_id = @webhook
-        WHERE (a.starts_at >= @since OR n.sent_status = 'firing')
+        WHERE ((a.starts_at >= @since AND a.severity <> 'info') OR n.sent_status = 'firing')
           AND NOT EXISTS (SELECT 1 FROM silences s WHERE s.expires_at > @now AND (s.host_id IS NULL OR s.host_id = a.host_id)
                           AND (s.ip IS NULL OR s.ip = a.ip) AND (s.rule IS NULL OR s.rule = a.rule))
         """;
