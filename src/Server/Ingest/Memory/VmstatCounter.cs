@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using Dashboard.Server.Ingest.Syslog;
+using Dashboard.Shared;
 using Npgsql;
 using NpgsqlTypes;
 

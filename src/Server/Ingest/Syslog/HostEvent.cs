@@ -10,11 +10,3 @@ public sealed record HostEvent(
     long? TotalVmKb,
     long? AnonRssKb,
     string Message);
-
-public static class HostEventKinds
-{
-    public const string OomKill = "oom-kill";
-    public const string OomInvoked = "oom-invoked";
-    public const string OomdKill = "oomd-kill";
-    public const string AllocFailure = "alloc-failure";
-}

@@ -1,3 +1,5 @@
+using Dashboard.Shared;
+
 namespace Dashboard.Server.Ingest.Syslog;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Dashboard.Server.Ingest.Syslog;
+using Dashboard.Shared;
 using static Dashboard.Server.Tests.Ingest.Syslog.SyslogTestData;
 
 namespace Dashboard.Server.Tests.Ingest.Syslog;
