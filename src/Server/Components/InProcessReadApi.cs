@@ -1,6 +1,7 @@
 using Dashboard.Client.Api;
 using Dashboard.Server.Data;
 using Dashboard.Server.Hosts;
+using Dashboard.Server.MemoryEvents;
 using Dashboard.Server.Stats;
 using Dashboard.Shared;
 using Microsoft.AspNetCore.Authorization;
@@ -43,11 +44,11 @@ internal sealed class InProcessReadApi(
 
     public Task<List<MemoryPoint>> GetMemoryAsync(string rangeQuery, CancellationToken ct) =>
         ReadAsync(async services => ValueOf<List<MemoryPoint>>((await StatsApi.GetMemoryAsync(
-            Range(rangeQuery), services.GetRequiredService<ReadRanges>(), services.GetRequiredService<HostRecordsQuery>(), ct)).Result));
+            Range(rangeQuery), services.GetRequiredService<ReadRanges>(), services.GetRequiredService<MemoryQuery>(), ct)).Result));
 
     public Task<List<HostEventItem>> GetEventsAsync(string rangeQuery, CancellationToken ct) =>
         ReadAsync(async services => ValueOf<List<HostEventItem>>((await StatsApi.GetEventsAsync(
-            Range(rangeQuery), services.GetRequiredService<ReadRanges>(), services.GetRequiredService<HostRecordsQuery>(), ct)).Result));
+            Range(rangeQuery), services.GetRequiredService<ReadRanges>(), services.GetRequiredService<HostEventsQuery>(), ct)).Result));
 
     public async Task<SessionInfo?> GetSessionAsync(CancellationToken ct) =>
         await AllowsAsync(Policies.Operator) is { } user ? SessionApi.GetSession(user).Value : null;

@@ -1,6 +1,7 @@
 using System.Net;
 using Dashboard.Server.Data;
 using Dashboard.Server.Hosts;
+using Dashboard.Server.MemoryEvents;
 using Dashboard.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,8 @@ public static class StatsApi
         builder.Services.AddSingleton<SparklineQuery>();
         builder.Services.AddSingleton<IpDetailQuery>();
         builder.Services.AddSingleton<IpRequestsQuery>();
-        builder.Services.AddSingleton<HostRecordsQuery>();
+        builder.Services.AddSingleton<MemoryQuery>();
+        builder.Services.AddSingleton<HostEventsQuery>();
         builder.Services.AddSingleton<HourLeaders>();
         builder.Services.AddHostedService<HourLeadersRefresher>();
     }
@@ -110,17 +112,17 @@ public static class StatsApi
     }
 
     internal static async Task<Results<Ok<List<MemoryPoint>>, ValidationProblem>> GetMemoryAsync(
-        [AsParameters] RangeQuery query, ReadRanges ranges, HostRecordsQuery records, CancellationToken ct)
+        [AsParameters] RangeQuery query, ReadRanges ranges, MemoryQuery memory, CancellationToken ct)
     {
         var (range, errors) = await ranges.ResolveAsync(query, ct);
-        return errors is not null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(await records.MemoryAsync(range!, ct));
+        return errors is not null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(await memory.GetAsync(range!, ct));
     }
 
     internal static async Task<Results<Ok<List<HostEventItem>>, ValidationProblem>> GetEventsAsync(
-        [AsParameters] RangeQuery query, ReadRanges ranges, HostRecordsQuery records, CancellationToken ct)
+        [AsParameters] RangeQuery query, ReadRanges ranges, HostEventsQuery events, CancellationToken ct)
     {
         var (range, errors) = await ranges.ResolveAsync(query, ct);
-        return errors is not null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(await records.EventsAsync(range!, ct));
+        return errors is not null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(await events.GetAsync(range!, ct));
     }
 
     private static void CheckCount(ref Dictionary<string, string[]>? errors, string name, int? value, int max)

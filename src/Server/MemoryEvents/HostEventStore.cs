@@ -1,19 +1,20 @@
+using Dashboard.Server.Ingest;
 using Npgsql;
 
-namespace Dashboard.Server.Ingest.Syslog;
+namespace Dashboard.Server.MemoryEvents;
 
 /// <summary>Stores memory events, merging a kill with the one already stored when its lines came in two batches.</summary>
 internal static class HostEventStore
 {
-    // The same kill (host, kind, pid) within 10 s is one event: the later lines complete what the
-    // first stored. CentOS 6 may announce a parent ("Kill process 1 (x) score …", stored alone at the
-    // end of one batch) and then kill its child ("Killed process 2 …", the next batch): an announced
-    // kill without sizes takes the sizes, pid and name of the kill that follows it. Events without a
-    // pid merge only with an identical one (a resent batch).
+    // The same kill (host, kind, pid) within HostEvent.SameKillWindow ($10) is one event: the later
+    // lines complete what the first stored. CentOS 6 may announce a parent ("Kill process 1 (x) score …",
+    // stored alone at the end of one batch) and then kill its child ("Killed process 2 …", the next
+    // batch): an announced kill without sizes takes the sizes, pid and name of the kill that follows it.
+    // Events without a pid merge only with an identical one (a resent batch).
     private const string SaveSql = """
         WITH same AS (
             SELECT id FROM host_events
-            WHERE host_id = $1 AND kind = $2 AND time BETWEEN $5 - interval '10 seconds' AND $5 + interval '10 seconds'
+            WHERE host_id = $1 AND kind = $2 AND time BETWEEN $5 - $10 AND $5 + $10
               AND CASE WHEN $3::integer IS NULL
                        THEN pid IS NULL AND time = $5 AND process IS NOT DISTINCT FROM $4
                        ELSE pid = $3 OR (total_vm_kb IS NULL AND score IS NOT NULL AND $7::bigint IS NOT NULL AND $6::integer IS NULL) END
@@ -49,6 +50,7 @@ internal static class HostEventStore
                     new() { Value = (object?)e.TotalVmKb ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint },
                     new() { Value = (object?)e.AnonRssKb ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint },
                     new() { Value = SafeText.Clean(e.Message), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+                    new() { Value = HostEvent.SameKillWindow, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Interval },
                 },
             };
             await command.ExecuteNonQueryAsync(ct);

@@ -4,7 +4,7 @@ using Dashboard.Shared;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Dashboard.Server.Ingest.Memory;
+namespace Dashboard.Server.MemoryEvents;
 
 /// <summary>
 /// The <c>oom_kill</c> counter of /proc/vmstat (Linux 4.13+): a second source of OOM kills for hosts
