@@ -9,21 +9,20 @@ internal sealed class HostEventsQuery(NpgsqlDataSource dataSource)
 {
     public const int MaxEvents = 5000;
 
-    // $1..$3: see ReadRange.AddExactParameters; $4: how many.
     private const string EventsSql = """
         SELECT h.name, e.time, e.kind, e.pid, e.process, e.score, e.total_vm_kb, e.anon_rss_kb, e.message
         FROM host_events e
         JOIN hosts h ON h.id = e.host_id
-        WHERE e.time >= $2 AND e.time < $3 AND ($1::integer IS NULL OR e.host_id = $1)
+        WHERE e.time >= @from AND e.time < @to AND (@host_id::integer IS NULL OR e.host_id = @host_id)
         ORDER BY e.time, e.id
-        LIMIT $4
+        LIMIT @max_events
         """;
 
     public async Task<List<HostEventItem>> GetAsync(ReadRange range, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(EventsSql);
         range.AddExactParameters(command);
-        command.Parameters.Add(new() { Value = MaxEvents });
+        command.Parameters.AddWithValue("max_events", MaxEvents);
         await using var reader = await command.ExecuteReaderAsync(ct);
         List<HostEventItem> events = [];
         while (await reader.ReadAsync(ct))

@@ -7,14 +7,14 @@ namespace Dashboard.Server.Stats;
 /// <summary>Memory samples over a range, thinned to one per host and bucket.</summary>
 internal sealed class MemoryQuery(NpgsqlDataSource dataSource)
 {
-    // $1..$3: see ReadRange.AddExactParameters; $4: the step. The lowest MemAvailable of each bucket
-    // stands for it: a dip to zero must survive the thinning, a brief recovery may not.
+    // The lowest MemAvailable of each bucket stands for it: a dip to zero must survive the thinning, a
+    // brief recovery may not.
     private const string MemorySql = """
         SELECT DISTINCT ON (m.host_id, bucket) h.name, m.time, m.mem_total_kb, m.mem_available_kb, m.swap_total_kb, m.swap_free_kb,
-               date_bin($4, m.time, timestamptz '1970-01-01 00:00:00+00') AS bucket
+               date_bin(@step, m.time, timestamptz '1970-01-01 00:00:00+00') AS bucket
         FROM memory_samples m
         JOIN hosts h ON h.id = m.host_id
-        WHERE m.time >= $2 AND m.time < $3 AND ($1::integer IS NULL OR m.host_id = $1)
+        WHERE m.time >= @from AND m.time < @to AND (@host_id::integer IS NULL OR m.host_id = @host_id)
         ORDER BY m.host_id, bucket, m.mem_available_kb ASC NULLS LAST, m.time
         """;
 
@@ -22,7 +22,7 @@ internal sealed class MemoryQuery(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(MemorySql);
         range.AddExactParameters(command);
-        command.Parameters.Add(new() { Value = range.Step, NpgsqlDbType = NpgsqlDbType.Interval });
+        command.Parameters.AddWithValue("step", NpgsqlDbType.Interval, range.Step);
         await using var reader = await command.ExecuteReaderAsync(ct);
         List<MemoryPoint> points = [];
         while (await reader.ReadAsync(ct))

@@ -51,9 +51,9 @@ internal sealed record ReadRange(DateTime From, DateTime To, int? HostId, TimeSp
     }
 
     /// <summary>
-    /// Adds the parameters every rollup query shares, in this order: $1 host id (null = all hosts),
-    /// $2 first minute, $3 end minute, $4 first whole hour, $5 end of the last whole hour, $6 step.
-    /// Hours are empty ($4 = $5) when the range holds no whole hour.
+    /// Adds the parameters every rollup query shares: <c>@host_id</c> (null: all hosts), the minutes
+    /// [<c>@first_minute</c>, <c>@end_minute</c>), the whole hours among them [<c>@hours_from</c>,
+    /// <c>@hours_to</c>) (both <c>@end_minute</c> when there is none), and the bucket width <c>@step</c>.
     /// </summary>
     public void AddRollupParameters(NpgsqlCommand command)
     {
@@ -63,21 +63,24 @@ internal sealed record ReadRange(DateTime From, DateTime To, int? HostId, TimeSp
         {
             hoursFrom = hoursTo = EndMinute;
         }
-        command.Parameters.Add(new() { Value = (object?)HostId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        command.Parameters.Add(new() { Value = FirstMinute, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = EndMinute, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = hoursFrom, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = hoursTo, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = Step, NpgsqlDbType = NpgsqlDbType.Interval });
+        AddHostParameter(command);
+        command.Parameters.AddWithValue("first_minute", NpgsqlDbType.TimestampTz, FirstMinute);
+        command.Parameters.AddWithValue("end_minute", NpgsqlDbType.TimestampTz, EndMinute);
+        command.Parameters.AddWithValue("hours_from", NpgsqlDbType.TimestampTz, hoursFrom);
+        command.Parameters.AddWithValue("hours_to", NpgsqlDbType.TimestampTz, hoursTo);
+        command.Parameters.AddWithValue("step", NpgsqlDbType.Interval, Step);
     }
 
-    /// <summary>Adds the parameters of a raw-row query: $1 host id (null = all hosts), $2 from, $3 to (exclusive).</summary>
+    /// <summary>Adds the parameters of a raw-row query: <c>@host_id</c> (null: all hosts) and [<c>@from</c>, <c>@to</c>).</summary>
     public void AddExactParameters(NpgsqlCommand command)
     {
-        command.Parameters.Add(new() { Value = (object?)HostId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        command.Parameters.Add(new() { Value = From, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = To, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        AddHostParameter(command);
+        command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, From);
+        command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, To);
     }
+
+    private void AddHostParameter(NpgsqlCommand command) =>
+        command.Parameters.AddWithValue("host_id", NpgsqlDbType.Integer, (object?)HostId ?? DBNull.Value);
 
     private static DateTime Floor(DateTime time, TimeSpan unit) => new(time.Ticks - time.Ticks % unit.Ticks, DateTimeKind.Utc);
 
