@@ -14,16 +14,16 @@ public sealed partial class IpDetailPage : ViewPage<IpDetailData>
     [Parameter]
     public string Ip { get; set; } = "";
 
-    protected override async Task<IpDetailData> FetchAsync(string apiQuery, CancellationToken ct)
+    protected override async Task<IpDetailData> FetchAsync(TimeRange range, CancellationToken ct)
     {
-        var detail = await Api.GetIpAsync(Ip, apiQuery, ct);
+        var detail = await Api.GetIpAsync(Ip, range, ct);
         if (detail is null)
         {
             return new IpDetailData(null, [], []);
         }
         var hostsOfIp = detail.Hosts.Select(h => h.Host).ToHashSet();
-        var allMemory = Api.GetMemoryAsync(apiQuery, ct);
-        var allEvents = Api.GetEventsAsync(apiQuery, ct);
+        var allMemory = Api.GetMemoryAsync(range, ct);
+        var allEvents = Api.GetEventsAsync(range, ct);
         await Task.WhenAll(allMemory, allEvents);
         return new IpDetailData(
             detail,
@@ -47,7 +47,7 @@ public sealed partial class IpDetailPage : ViewPage<IpDetailData>
 
     private string OverviewLink() => View.Link("./");
 
-    private string CsvLink(IpDetail detail) => $"api/v1/ips/{Uri.EscapeDataString(detail.Ip)}/requests.csv?{DataQuery}";
+    private string CsvLink(IpDetail detail) => $"api/v1/ips/{Uri.EscapeDataString(detail.Ip)}/requests.csv?{DataRange!.ToQuery()}";
 
     protected override string Address(ViewState view) => view.Link($"ips/{Uri.EscapeDataString(Ip)}");
 }

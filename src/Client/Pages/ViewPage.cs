@@ -71,16 +71,16 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
     /// <summary>What was fetched for the view shown; null until the first load has succeeded.</summary>
     protected TData? Data { get; private set; }
 
-    /// <summary>The API query (from, to, host) <see cref="Data"/> was fetched with.</summary>
-    protected string DataQuery { get; private set; } = "";
+    /// <summary>The range <see cref="Data"/> was fetched for.</summary>
+    protected TimeRange? DataRange { get; private set; }
 
     protected DisplayZone Zone { get; private set; } = DisplayZone.Utc;
 
     /// <summary>Why the last load failed (the API cannot be reached); null once one succeeds.</summary>
     protected string? Error { get; private set; }
 
-    /// <summary>Fetches what the page shows for <see cref="View"/>, with the API query of its range.</summary>
-    protected abstract Task<TData> FetchAsync(string apiQuery, CancellationToken ct);
+    /// <summary>Fetches what the page shows for <see cref="View"/>, over its range.</summary>
+    protected abstract Task<TData> FetchAsync(TimeRange range, CancellationToken ct);
 
     /// <summary>The time zone of the host the data is about, if it is about one (or all its hosts share one).</summary>
     protected abstract string? HostZone(TData data, IReadOnlyList<HostInfo> hosts);
@@ -109,7 +109,7 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
         {
             _fromServer = null;
             View = ViewState.Parse(new Uri(Navigation.Uri).Query);
-            (From, To) = (shown.From, shown.To);
+            (From, To) = (shown.Range.From, shown.Range.To);
             Show(shown);
             return Task.CompletedTask;
         }
@@ -128,24 +128,22 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
     {
         var number = ++_loadNumber;
         View = ViewState.Parse(new Uri(Navigation.Uri).Query);
-        var now = DateTimeOffset.UtcNow;
-        (From, To) = View.Resolve(now);
+        var range = View.Range(DateTimeOffset.UtcNow);
+        (From, To) = (range.From, range.To);
         if (View.Zone == ZoneMode.Browser && Browser.TimeZone is null)
         {
             return; // drawn on the server for a browser whose zone it does not know: the browser loads it
         }
         var address = Here();
-        var (from, to) = (From, To);
-        var apiQuery = View.ApiQuery(now);
         var ct = _lifetime.Token;
         try
         {
             var hosts = Hosts is { } known ? Task.FromResult(known) : Api.GetHostsAsync(ct);
-            var data = FetchAsync(apiQuery, ct);
+            var data = FetchAsync(range, ct);
             await Task.WhenAll(hosts, data);
             if (number == _loadNumber)
             {
-                Show(new ShownView(address, from, to, apiQuery, await hosts, await data));
+                Show(new ShownView(address, range, await hosts, await data));
                 Error = null;
             }
         }
@@ -173,7 +171,7 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
         _shown = shown;
         Hosts = shown.Hosts;
         Data = shown.Data;
-        DataQuery = shown.ApiQuery;
+        DataRange = shown.Range;
         Zone = DisplayZone.For(View.Zone, HostZone(shown.Data, shown.Hosts), Browser.TimeZone ?? TimeZoneInfo.Utc);
     }
 
@@ -214,5 +212,5 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
     }
 
     /// <summary>What a page showed, for the address it showed it at: the server hands it to the browser.</summary>
-    private sealed record ShownView(string Address, DateTimeOffset From, DateTimeOffset To, string ApiQuery, List<HostInfo> Hosts, TData Data);
+    private sealed record ShownView(string Address, TimeRange Range, List<HostInfo> Hosts, TData Data);
 }
