@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using Dashboard.Client.Api;
+using Dashboard.Client.Charts;
 using Dashboard.Client.Pages;
 using Dashboard.Client.State;
 using Bunit.TestDoubles;
@@ -34,6 +35,7 @@ public sealed class IpDetailPageTests : BunitContext
         Services.AddScoped(_ => new HttpClient(_api) { BaseAddress = new Uri("http://localhost/") });
         Services.AddScoped<IReadApi, DashboardApiClient>();
         Services.AddSingleton<IOperatorBrowser>(_browser);
+        Services.AddSingleton(ChartDrawing.ThroughInterop);
         _handedOver = AddBunitPersistentComponentState();
         _api.Answer("api/v1/hosts", new List<HostInfo> { new("hoge", "Asia/Tokyo", "combined", At) });
         _api.Answer("api/v1/memory", new List<MemoryPoint>());
