@@ -1,3 +1,4 @@
+using Dashboard.Client.Components;
 using Dashboard.Client.State;
 using Dashboard.Shared;
 using Microsoft.AspNetCore.Components;
@@ -19,16 +20,18 @@ public sealed partial class IpDetailPage : ViewPage<IpDetailData>
         var detail = await Api.GetIpAsync(Ip, range, ct);
         if (detail is null)
         {
-            return new IpDetailData(null, [], []);
+            return new IpDetailData(null, [], [], new RequestPage([], null));
         }
         var hostsOfIp = detail.Hosts.Select(h => h.Host).ToHashSet();
         var allMemory = Api.GetMemoryAsync(range, ct);
         var allEvents = Api.GetEventsAsync(range, ct);
-        await Task.WhenAll(allMemory, allEvents);
+        var requests = Api.GetRequestsAsync(Ip, range, null, RequestsTable.PageSize, ct);
+        await Task.WhenAll(allMemory, allEvents, requests);
         return new IpDetailData(
             detail,
             [.. (await allMemory).Where(m => hostsOfIp.Contains(m.Host))],
-            [.. (await allEvents).Where(e => hostsOfIp.Contains(e.Host))]);
+            [.. (await allEvents).Where(e => hostsOfIp.Contains(e.Host))],
+            await requests);
     }
 
     /// <summary>The zone of the host chosen in the view, else of the one host the address was seen on.</summary>
@@ -52,5 +55,8 @@ public sealed partial class IpDetailPage : ViewPage<IpDetailData>
     protected override string Address(ViewState view) => view.Link($"ips/{Uri.EscapeDataString(Ip)}");
 }
 
-/// <summary>What the drill-down shows for one view: the address's detail (null if it sent nothing), its hosts' memory and events.</summary>
-public sealed record IpDetailData(IpDetail? Detail, List<MemoryPoint> Memory, List<HostEventItem> Events);
+/// <summary>
+/// What the drill-down shows for one view: the address's detail (null if it sent nothing), its hosts' memory and
+/// events, and the first page of its requests.
+/// </summary>
+public sealed record IpDetailData(IpDetail? Detail, List<MemoryPoint> Memory, List<HostEventItem> Events, RequestPage Requests);

@@ -82,7 +82,7 @@ public sealed class IpDetailPageTests : BunitContext
         Assert.Contains("452", shown.Find("section.panel p strong").TextContent, StringComparison.Ordinal);
         Assert.Equal(3, askedByServer);
         Assert.Equal(askedByServer, _api.RequestsTo($"api/v1/ips/{Ip}") + _api.RequestsTo("api/v1/hosts") + _api.RequestsTo("api/v1/memory"));
-        // The raw requests are the one thing the server leaves to the browser.
+        // The raw requests come with the rest: asked for once, by the server.
         shown.WaitForState(() => _api.RequestsTo($"api/v1/ips/{Ip}/requests") == 1, Patience);
     }
 
