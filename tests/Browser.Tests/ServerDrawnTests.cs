@@ -61,6 +61,32 @@ public sealed class ServerDrawnTests(DashboardFixture dashboard)
         Assert.True(QueryTime(page.Url, "from") > QueryTime(link, "from"), "zoomed into the range");
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/ips/202.215.15.8")]
+    public async Task WebAssembly_takes_the_drawn_page_over_without_asking_the_api_again(string path)
+    {
+        await using var context = await dashboard.NewContextAsync();
+        var page = await BeenHereBeforeAsync(context);
+        List<string> asked = [];
+        page.Request += (_, request) =>
+        {
+            if (new Uri(request.Url).AbsolutePath is var requested && requested.StartsWith("/api/", StringComparison.Ordinal))
+            {
+                lock (asked)
+                {
+                    asked.Add(requested);
+                }
+            }
+        };
+
+        await page.GotoAsync(path + dashboard.App.DemoLink.Query);
+        await WaitForChartsAsync(page);
+        await page.WaitForTimeoutAsync(500); // a page that asks again would have asked by now
+
+        Assert.Empty(asked);
+    }
+
     /// <summary>
     /// A browser that has been here before (to sign in, at least): the cookies theme.js left tell the server its
     /// theme and zone. New to the server, its cache empty, so every file of the client is fetched, and can be held.

@@ -10,22 +10,18 @@ namespace Dashboard.Client.Pages;
 /// the URL again. Loads are numbered so that a slower, older one never overwrites a newer one; live mode
 /// reloads every few seconds, and an unreachable API is retried whatever the mode.
 /// <para>
-/// The server draws the page first, with its data, and hands what it showed to the browser, which shows
-/// the same without asking again: the operator sees the incident before WebAssembly has started.
+/// The server draws the page first, with its data, and hands what it showed to the browser (<see cref="Shown"/>),
+/// which shows the same without asking again: the operator sees the incident before WebAssembly has started.
 /// </para>
 /// </summary>
 /// <typeparam name="TData">What the page fetches for a view and shows.</typeparam>
 public abstract class ViewPage<TData> : ComponentBase, IDisposable
     where TData : class
 {
-    // One page is drawn at a time, so what the server showed has one name.
-    private const string ShownKey = "view";
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(5);
 
     private readonly CancellationTokenSource _lifetime = new();
-    private PersistingComponentStateSubscription? _handOver;
-    private ShownView? _shown;
-    private ShownView? _fromServer;
+    private ShownView? _handedOver;
     private int _loadNumber;
 
     [Inject]
@@ -37,8 +33,12 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
     [Inject]
     private IOperatorBrowser Browser { get; set; } = default!;
 
-    [Inject]
-    private PersistentComponentState HandedOver { get; set; } = default!;
+    /// <summary>
+    /// What the page shows, for the address it shows it at. Drawn on the server, the page hands it to the
+    /// browser with its HTML (persistent component state).
+    /// </summary>
+    [PersistentState]
+    public ShownView? Shown { get; set; }
 
     // Blazor sets a page's parameters again only when they change: as parameters, the view's keys make a
     // navigation that changes only them (a zoom, a preset, live) reload the page.
@@ -88,26 +88,15 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
     /// <summary>The page's own address for a view (its path and the view's query).</summary>
     protected abstract string Address(ViewState view);
 
-    protected override void OnInitialized()
-    {
-        if (!RendererInfo.IsInteractive)
-        {
-            _handOver = HandedOver.RegisterOnPersisting(HandOver);
-            return;
-        }
-        if (HandedOver.TryTakeFromJson<ShownView>(ShownKey, out var shown) && shown?.Address == Here())
-        {
-            _fromServer = shown;
-        }
-        _ = RefreshLoopAsync(_lifetime.Token);
-    }
+    // What the server drew and handed over, if it is of this address: shown without asking the API again.
+    protected override void OnInitialized() => _handedOver = Shown?.Address == Here() ? Shown : null;
 
     // On the first render and on every navigation that changes the view (see the query keys above).
     protected override Task OnParametersSetAsync()
     {
-        if (_fromServer is { } shown)
+        if (_handedOver is { } shown)
         {
-            _fromServer = null;
+            _handedOver = null;
             View = ViewState.Parse(new Uri(Navigation.Uri).Query);
             (From, To) = (shown.Range.From, shown.Range.To);
             Show(shown);
@@ -166,22 +155,23 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
         StateHasChanged();
     }
 
+    // Rendering is over on the server once the page is drawn: only in the browser does a page render again,
+    // and refresh.
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            _ = RefreshLoopAsync(_lifetime.Token);
+        }
+    }
+
     private void Show(ShownView shown)
     {
-        _shown = shown;
+        Shown = shown;
         Hosts = shown.Hosts;
         Data = shown.Data;
         DataRange = shown.Range;
         Zone = DisplayZone.For(View.Zone, HostZone(shown.Data, shown.Hosts), Browser.TimeZone ?? TimeZoneInfo.Utc);
-    }
-
-    private Task HandOver()
-    {
-        if (_shown is { } shown)
-        {
-            HandedOver.PersistAsJson(ShownKey, shown);
-        }
-        return Task.CompletedTask;
     }
 
     private string Here() => Navigation.ToBaseRelativePath(Navigation.Uri);
@@ -205,12 +195,11 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
 
     public void Dispose()
     {
-        _handOver?.Dispose();
         _lifetime.Cancel();
         _lifetime.Dispose();
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>What a page showed, for the address it showed it at: the server hands it to the browser.</summary>
-    private sealed record ShownView(string Address, TimeRange Range, List<HostInfo> Hosts, TData Data);
+    /// <summary>What a page showed, for the address it showed it at.</summary>
+    public sealed record ShownView(string Address, TimeRange Range, List<HostInfo> Hosts, TData Data);
 }

@@ -8,6 +8,7 @@ using Dashboard.Client.State;
 using Bunit.TestDoubles;
 using Dashboard.Shared;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Client.Tests.Pages;
@@ -37,6 +38,7 @@ public sealed class IpDetailPageTests : BunitContext
         Services.AddSingleton<IOperatorBrowser>(_browser);
         Services.AddSingleton(ChartDrawing.ThroughInterop);
         _handedOver = AddBunitPersistentComponentState();
+        Services.AddSupplyValueFromPersistentComponentStateProvider();
         _api.Answer("api/v1/hosts", new List<HostInfo> { new("hoge", "Asia/Tokyo", "combined", At) });
         _api.Answer("api/v1/memory", new List<MemoryPoint>());
         _api.Answer("api/v1/events", new List<HostEventItem>());
