@@ -108,7 +108,7 @@ public sealed record MemoryPoint(
     long? SwapFreeKb);
 
 /// <summary>A memory event from a host's kernel or systemd-oomd log.</summary>
-/// <param name="Kind"><c>oom-kill</c>, <c>oom-invoked</c>, <c>oomd-kill</c> or <c>alloc-failure</c>.</param>
+/// <param name="Kind">One of <see cref="HostEventKinds"/>.</param>
 /// <param name="Message">The raw log line(s) it was read from.</param>
 public sealed record HostEventItem(
     string Host,

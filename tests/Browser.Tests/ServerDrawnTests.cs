@@ -77,6 +77,35 @@ public sealed class ServerDrawnTests(DashboardFixture dashboard)
         return await labels.AllTextContentsAsync();
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/ips/202.215.15.8")]
+    public async Task WebAssembly_takes_the_drawn_page_over_without_asking_the_api_again(string path)
+    {
+        await using var context = await dashboard.NewContextAsync();
+        var page = await BeenHereBeforeAsync(context);
+        const string Marker = "/api/v1/hosts?after-take-over";
+        List<string> asked = [];
+        page.Request += (_, request) =>
+        {
+            if (new Uri(request.Url).PathAndQuery is var requested && requested.StartsWith("/api/", StringComparison.Ordinal))
+            {
+                lock (asked)
+                {
+                    asked.Add(requested);
+                }
+            }
+        };
+
+        await page.GotoAsync(path + dashboard.App.DemoLink.Query);
+        await WaitForChartsAsync(page);
+        // WebAssembly would ask while it first draws the page, before it marks the page as running: such a request
+        // comes before this one, which the page's script sends now.
+        await page.RunAndWaitForRequestAsync(() => page.EvaluateAsync($"() => {{ fetch('{Marker}'); }}"), $"**{Marker}");
+
+        Assert.Equal([Marker], asked);
+    }
+
     /// <summary>
     /// A browser that has been here before (to sign in, at least): the cookies theme.js left tell the server its
     /// theme and zone. New to the server, its cache empty, so every file of the client is fetched, and can be held.

@@ -17,24 +17,24 @@ public sealed class DashboardApiClient(HttpClient http, NavigationManager naviga
 
     public Task<List<HostInfo>> GetHostsAsync(CancellationToken ct) => GetAsync<List<HostInfo>>("api/v1/hosts", ct)!;
 
-    public Task<TrafficResponse> GetTrafficAsync(string rangeQuery, int top, CancellationToken ct) =>
-        GetAsync<TrafficResponse>($"api/v1/traffic?{rangeQuery}&top={top}", ct)!;
+    public Task<TrafficResponse> GetTrafficAsync(TimeRange range, int top, CancellationToken ct) =>
+        GetAsync<TrafficResponse>($"api/v1/traffic?{range.ToQuery()}&top={top}", ct)!;
 
-    public Task<List<IpSummary>> GetIpsAsync(string rangeQuery, int limit, CancellationToken ct) =>
-        GetAsync<List<IpSummary>>($"api/v1/ips?{rangeQuery}&limit={limit}&sparklines=1", ct)!;
+    public Task<List<IpSummary>> GetIpsAsync(TimeRange range, int limit, CancellationToken ct) =>
+        GetAsync<List<IpSummary>>($"api/v1/ips?{range.ToQuery()}&limit={limit}&sparklines=1", ct)!;
 
-    public Task<IpDetail?> GetIpAsync(string ip, string rangeQuery, CancellationToken ct) =>
-        GetAsync<IpDetail>($"api/v1/ips/{Uri.EscapeDataString(ip)}?{rangeQuery}", ct, notFoundIsNull: true);
+    public Task<IpDetail?> GetIpAsync(string ip, TimeRange range, CancellationToken ct) =>
+        GetAsync<IpDetail>($"api/v1/ips/{Uri.EscapeDataString(ip)}?{range.ToQuery()}", ct, notFoundIsNull: true);
 
-    public Task<RequestPage> GetRequestsAsync(string ip, string rangeQuery, string? before, int limit, CancellationToken ct) =>
-        GetAsync<RequestPage>($"api/v1/ips/{Uri.EscapeDataString(ip)}/requests?{rangeQuery}&limit={limit}"
+    public Task<RequestPage> GetRequestsAsync(string ip, TimeRange range, string? before, int limit, CancellationToken ct) =>
+        GetAsync<RequestPage>($"api/v1/ips/{Uri.EscapeDataString(ip)}/requests?{range.ToQuery()}&limit={limit}"
             + (before is null ? "" : "&before=" + Uri.EscapeDataString(before)), ct)!;
 
-    public Task<List<MemoryPoint>> GetMemoryAsync(string rangeQuery, CancellationToken ct) =>
-        GetAsync<List<MemoryPoint>>($"api/v1/memory?{rangeQuery}", ct)!;
+    public Task<List<MemoryPoint>> GetMemoryAsync(TimeRange range, CancellationToken ct) =>
+        GetAsync<List<MemoryPoint>>($"api/v1/memory?{range.ToQuery()}", ct)!;
 
-    public Task<List<HostEventItem>> GetEventsAsync(string rangeQuery, CancellationToken ct) =>
-        GetAsync<List<HostEventItem>>($"api/v1/events?{rangeQuery}", ct)!;
+    public Task<List<HostEventItem>> GetEventsAsync(TimeRange range, CancellationToken ct) =>
+        GetAsync<List<HostEventItem>>($"api/v1/events?{range.ToQuery()}", ct)!;
 
     public async Task<SessionInfo?> GetSessionAsync(CancellationToken ct)
     {

@@ -12,18 +12,19 @@ public interface IReadApi
 {
     Task<List<HostInfo>> GetHostsAsync(CancellationToken ct);
 
-    Task<TrafficResponse> GetTrafficAsync(string rangeQuery, int top, CancellationToken ct);
+    Task<TrafficResponse> GetTrafficAsync(TimeRange range, int top, CancellationToken ct);
 
-    Task<List<IpSummary>> GetIpsAsync(string rangeQuery, int limit, CancellationToken ct);
+    /// <summary>The busiest addresses, with their sparklines.</summary>
+    Task<List<IpSummary>> GetIpsAsync(TimeRange range, int limit, CancellationToken ct);
 
     /// <summary>Null when the address sent nothing in the range.</summary>
-    Task<IpDetail?> GetIpAsync(string ip, string rangeQuery, CancellationToken ct);
+    Task<IpDetail?> GetIpAsync(string ip, TimeRange range, CancellationToken ct);
 
-    Task<RequestPage> GetRequestsAsync(string ip, string rangeQuery, string? before, int limit, CancellationToken ct);
+    Task<RequestPage> GetRequestsAsync(string ip, TimeRange range, string? before, int limit, CancellationToken ct);
 
-    Task<List<MemoryPoint>> GetMemoryAsync(string rangeQuery, CancellationToken ct);
+    Task<List<MemoryPoint>> GetMemoryAsync(TimeRange range, CancellationToken ct);
 
-    Task<List<HostEventItem>> GetEventsAsync(string rangeQuery, CancellationToken ct);
+    Task<List<HostEventItem>> GetEventsAsync(TimeRange range, CancellationToken ct);
 
     /// <summary>Who is signed in, or null.</summary>
     Task<SessionInfo?> GetSessionAsync(CancellationToken ct);

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Logging;
 using Microsoft.JSInterop;
@@ -13,9 +12,6 @@ namespace Dashboard.Client.Charts;
 public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
 {
     internal const string ModulePath = "./Charts/ApexChart.razor.js";
-
-    // As JS interop writes options for create(): the module compares the two to take a drawn chart over.
-    private static readonly JsonSerializerOptions InteropJson = new(JsonSerializerDefaults.Web);
 
     private ElementReference _element;
     private IJSObjectReference? _module;
@@ -32,6 +28,9 @@ public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
     [Inject]
     private ILogger<ApexChart> Logger { get; set; } = default!;
 
+    [Inject]
+    private ChartDrawing Drawing { get; set; } = default!;
+
     /// <summary>What to draw. Pass a new instance to change it; the chart compares it with what it shows.</summary>
     [Parameter, EditorRequired]
     public required ChartOptions Options { get; set; }
@@ -45,11 +44,10 @@ public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
     [Parameter]
     public EventCallback<XAnnotation> OnAnnotationClick { get; set; }
 
-    private string? ServerDrawnOptions() => RendererInfo.IsInteractive ? null : JsonSerializer.Serialize(Options, InteropJson);
-
+    // Runs only where .NET draws the chart: a page drawn on the server is done once it is rendered.
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (_syncing || _disposed || !RendererInfo.IsInteractive)
+        if (_syncing || _disposed)
         {
             return; // a running sync picks up the latest Options when its current step returns
         }

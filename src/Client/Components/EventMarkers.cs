@@ -11,7 +11,7 @@ public static class EventMarkers
     private const double LabelWidthShare = 1 / 12.0;
     private const int MaxRows = 12;
 
-    public static bool IsKill(HostEventItem e) => e.Kind is "oom-kill" or "oomd-kill";
+    public static bool IsKill(HostEventItem e) => e.Kind is HostEventKinds.OomKill or HostEventKinds.OomdKill;
 
     public static IReadOnlyList<XAnnotation> For(IEnumerable<HostEventItem> events, DisplayZone zone, bool severalHosts, DateTimeOffset from, DateTimeOffset to)
     {

@@ -1,3 +1,4 @@
+using Dashboard.Client.Components;
 using Dashboard.Client.State;
 using Dashboard.Shared;
 using Microsoft.AspNetCore.Components;
@@ -14,21 +15,23 @@ public sealed partial class IpDetailPage : ViewPage<IpDetailData>
     [Parameter]
     public string Ip { get; set; } = "";
 
-    protected override async Task<IpDetailData> FetchAsync(string apiQuery, CancellationToken ct)
+    protected override async Task<IpDetailData> FetchAsync(TimeRange range, CancellationToken ct)
     {
-        var detail = await Api.GetIpAsync(Ip, apiQuery, ct);
+        var detail = await Api.GetIpAsync(Ip, range, ct);
         if (detail is null)
         {
-            return new IpDetailData(null, [], []);
+            return new IpDetailData(null, [], [], new RequestPage([], null));
         }
         var hostsOfIp = detail.Hosts.Select(h => h.Host).ToHashSet();
-        var allMemory = Api.GetMemoryAsync(apiQuery, ct);
-        var allEvents = Api.GetEventsAsync(apiQuery, ct);
-        await Task.WhenAll(allMemory, allEvents);
+        var allMemory = Api.GetMemoryAsync(range, ct);
+        var allEvents = Api.GetEventsAsync(range, ct);
+        var requests = Api.GetRequestsAsync(Ip, range, null, RequestsTable.PageSize, ct);
+        await Task.WhenAll(allMemory, allEvents, requests);
         return new IpDetailData(
             detail,
             [.. (await allMemory).Where(m => hostsOfIp.Contains(m.Host))],
-            [.. (await allEvents).Where(e => hostsOfIp.Contains(e.Host))]);
+            [.. (await allEvents).Where(e => hostsOfIp.Contains(e.Host))],
+            await requests);
     }
 
     /// <summary>The zone of the host chosen in the view, else of the one host the address was seen on.</summary>
@@ -47,10 +50,13 @@ public sealed partial class IpDetailPage : ViewPage<IpDetailData>
 
     private string OverviewLink() => View.Link("./");
 
-    private string CsvLink(IpDetail detail) => $"api/v1/ips/{Uri.EscapeDataString(detail.Ip)}/requests.csv?{DataQuery}";
+    private string CsvLink(IpDetail detail) => $"api/v1/ips/{Uri.EscapeDataString(detail.Ip)}/requests.csv?{DataRange!.ToQuery()}";
 
     protected override string Address(ViewState view) => view.Link($"ips/{Uri.EscapeDataString(Ip)}");
 }
 
-/// <summary>What the drill-down shows for one view: the address's detail (null if it sent nothing), its hosts' memory and events.</summary>
-public sealed record IpDetailData(IpDetail? Detail, List<MemoryPoint> Memory, List<HostEventItem> Events);
+/// <summary>
+/// What the drill-down shows for one view: the address's detail (null if it sent nothing), its hosts' memory and
+/// events, and the first page of its requests.
+/// </summary>
+public sealed record IpDetailData(IpDetail? Detail, List<MemoryPoint> Memory, List<HostEventItem> Events, RequestPage Requests);

@@ -12,12 +12,12 @@ public sealed partial class Overview : ViewPage<OverviewData>
     private const int ChartIps = 5;
     private const int TableIps = 50;
 
-    protected override async Task<OverviewData> FetchAsync(string apiQuery, CancellationToken ct)
+    protected override async Task<OverviewData> FetchAsync(TimeRange range, CancellationToken ct)
     {
-        var traffic = Api.GetTrafficAsync(apiQuery, ChartIps, ct);
-        var ips = Api.GetIpsAsync(apiQuery, TableIps, ct);
-        var memory = Api.GetMemoryAsync(apiQuery, ct);
-        var events = Api.GetEventsAsync(apiQuery, ct);
+        var traffic = Api.GetTrafficAsync(range, ChartIps, ct);
+        var ips = Api.GetIpsAsync(range, TableIps, ct);
+        var memory = Api.GetMemoryAsync(range, ct);
+        var events = Api.GetEventsAsync(range, ct);
         await Task.WhenAll(traffic, ips, memory, events);
         return new OverviewData(await traffic, await ips, await memory, await events);
     }

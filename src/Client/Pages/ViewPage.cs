@@ -10,22 +10,18 @@ namespace Dashboard.Client.Pages;
 /// the URL again. Loads are numbered so that a slower, older one never overwrites a newer one; live mode
 /// reloads every few seconds, and an unreachable API is retried whatever the mode.
 /// <para>
-/// The server draws the page first, with its data, and hands what it showed to the browser, which shows
-/// the same without asking again: the operator sees the incident before WebAssembly has started.
+/// The server draws the page first, with its data, and hands what it showed to the browser (<see cref="Shown"/>),
+/// which shows the same without asking again: the operator sees the incident before WebAssembly has started.
 /// </para>
 /// </summary>
 /// <typeparam name="TData">What the page fetches for a view and shows.</typeparam>
 public abstract class ViewPage<TData> : ComponentBase, IDisposable
     where TData : class
 {
-    // One page is drawn at a time, so what the server showed has one name.
-    private const string ShownKey = "view";
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(5);
 
     private readonly CancellationTokenSource _lifetime = new();
-    private PersistingComponentStateSubscription? _handOver;
-    private ShownView? _shown;
-    private ShownView? _fromServer;
+    private ShownView? _handedOver;
     private int _loadNumber;
 
     [Inject]
@@ -37,8 +33,12 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
     [Inject]
     private IOperatorBrowser Browser { get; set; } = default!;
 
-    [Inject]
-    private PersistentComponentState HandedOver { get; set; } = default!;
+    /// <summary>
+    /// What the page shows, for the address it shows it at. Drawn on the server, the page hands it to the
+    /// browser with its HTML (persistent component state).
+    /// </summary>
+    [PersistentState]
+    public ShownView? Shown { get; set; }
 
     // Blazor sets a page's parameters again only when they change: as parameters, the view's keys make a
     // navigation that changes only them (a zoom, a preset, live) reload the page.
@@ -71,16 +71,16 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
     /// <summary>What was fetched for the view shown; null until the first load has succeeded.</summary>
     protected TData? Data { get; private set; }
 
-    /// <summary>The API query (from, to, host) <see cref="Data"/> was fetched with.</summary>
-    protected string DataQuery { get; private set; } = "";
+    /// <summary>The range <see cref="Data"/> was fetched for.</summary>
+    protected TimeRange? DataRange { get; private set; }
 
     protected DisplayZone Zone { get; private set; } = DisplayZone.Utc;
 
     /// <summary>Why the last load failed (the API cannot be reached); null once one succeeds.</summary>
     protected string? Error { get; private set; }
 
-    /// <summary>Fetches what the page shows for <see cref="View"/>, with the API query of its range.</summary>
-    protected abstract Task<TData> FetchAsync(string apiQuery, CancellationToken ct);
+    /// <summary>Fetches what the page shows for <see cref="View"/>, over its range.</summary>
+    protected abstract Task<TData> FetchAsync(TimeRange range, CancellationToken ct);
 
     /// <summary>The time zone of the host the data is about, if it is about one (or all its hosts share one).</summary>
     protected abstract string? HostZone(TData data, IReadOnlyList<HostInfo> hosts);
@@ -88,28 +88,17 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
     /// <summary>The page's own address for a view (its path and the view's query).</summary>
     protected abstract string Address(ViewState view);
 
-    protected override void OnInitialized()
-    {
-        if (!RendererInfo.IsInteractive)
-        {
-            _handOver = HandedOver.RegisterOnPersisting(HandOver);
-            return;
-        }
-        if (HandedOver.TryTakeFromJson<ShownView>(ShownKey, out var shown) && shown?.Address == Here())
-        {
-            _fromServer = shown;
-        }
-        _ = RefreshLoopAsync(_lifetime.Token);
-    }
+    // What the server drew and handed over, if it is of this address: shown without asking the API again.
+    protected override void OnInitialized() => _handedOver = Shown?.Address == Here() ? Shown : null;
 
     // On the first render and on every navigation that changes the view (see the query keys above).
     protected override Task OnParametersSetAsync()
     {
-        if (_fromServer is { } shown)
+        if (_handedOver is { } shown)
         {
-            _fromServer = null;
+            _handedOver = null;
             View = ViewState.Parse(new Uri(Navigation.Uri).Query);
-            (From, To) = (shown.From, shown.To);
+            (From, To) = (shown.Range.From, shown.Range.To);
             Show(shown);
             return Task.CompletedTask;
         }
@@ -128,24 +117,22 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
     {
         var number = ++_loadNumber;
         View = ViewState.Parse(new Uri(Navigation.Uri).Query);
-        var now = DateTimeOffset.UtcNow;
-        (From, To) = View.Resolve(now);
+        var range = View.Range(DateTimeOffset.UtcNow);
+        (From, To) = (range.From, range.To);
         if (View.Zone == ZoneMode.Browser && Browser.TimeZone is null)
         {
             return; // drawn on the server for a browser whose zone it does not know: the browser loads it
         }
         var address = Here();
-        var (from, to) = (From, To);
-        var apiQuery = View.ApiQuery(now);
         var ct = _lifetime.Token;
         try
         {
             var hosts = Hosts is { } known ? Task.FromResult(known) : Api.GetHostsAsync(ct);
-            var data = FetchAsync(apiQuery, ct);
+            var data = FetchAsync(range, ct);
             await Task.WhenAll(hosts, data);
             if (number == _loadNumber)
             {
-                Show(new ShownView(address, from, to, apiQuery, await hosts, await data));
+                Show(new ShownView(address, range, await hosts, await data));
                 Error = null;
             }
         }
@@ -168,22 +155,23 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
         StateHasChanged();
     }
 
-    private void Show(ShownView shown)
+    // Rendering is over on the server once the page is drawn: only in the browser does a page render again,
+    // and refresh.
+    protected override void OnAfterRender(bool firstRender)
     {
-        _shown = shown;
-        Hosts = shown.Hosts;
-        Data = shown.Data;
-        DataQuery = shown.ApiQuery;
-        Zone = DisplayZone.For(View.Zone, HostZone(shown.Data, shown.Hosts), Browser.TimeZone ?? TimeZoneInfo.Utc);
+        if (firstRender)
+        {
+            _ = RefreshLoopAsync(_lifetime.Token);
+        }
     }
 
-    private Task HandOver()
+    private void Show(ShownView shown)
     {
-        if (_shown is { } shown)
-        {
-            HandedOver.PersistAsJson(ShownKey, shown);
-        }
-        return Task.CompletedTask;
+        Shown = shown;
+        Hosts = shown.Hosts;
+        Data = shown.Data;
+        DataRange = shown.Range;
+        Zone = DisplayZone.For(View.Zone, HostZone(shown.Data, shown.Hosts), Browser.TimeZone ?? TimeZoneInfo.Utc);
     }
 
     private string Here() => Navigation.ToBaseRelativePath(Navigation.Uri);
@@ -207,12 +195,11 @@ public abstract class ViewPage<TData> : ComponentBase, IDisposable
 
     public void Dispose()
     {
-        _handOver?.Dispose();
         _lifetime.Cancel();
         _lifetime.Dispose();
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>What a page showed, for the address it showed it at: the server hands it to the browser.</summary>
-    private sealed record ShownView(string Address, DateTimeOffset From, DateTimeOffset To, string ApiQuery, List<HostInfo> Hosts, TData Data);
+    /// <summary>What a page showed, for the address it showed it at.</summary>
+    public sealed record ShownView(string Address, TimeRange Range, List<HostInfo> Hosts, TData Data);
 }

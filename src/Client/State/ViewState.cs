@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dashboard.Shared;
 
 namespace Dashboard.Client.State;
 
@@ -113,12 +114,11 @@ public sealed record ViewState(string? Preset, DateTimeOffset? From, DateTimeOff
         return string.Join('&', parts);
     }
 
-    /// <summary>This view's query string for the read API (from, to, host).</summary>
-    public string ApiQuery(DateTimeOffset now)
+    /// <summary>What this view reads: its range (a preset ends at <paramref name="now"/>) at its host.</summary>
+    public TimeRange Range(DateTimeOffset now)
     {
         var (from, to) = Resolve(now);
-        var query = $"from={Uri.EscapeDataString(Format(from))}&to={Uri.EscapeDataString(Format(to))}";
-        return Host is null ? query : query + "&host=" + Uri.EscapeDataString(Host);
+        return new TimeRange(from, to, Host);
     }
 
     private static string Format(DateTimeOffset time) => time.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);

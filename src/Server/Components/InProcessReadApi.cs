@@ -5,54 +5,43 @@ using Dashboard.Server.Stats;
 using Dashboard.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Dashboard.Server.Components;
 
 /// <summary>
-/// The read API for the pages the server draws before WebAssembly has started: the HTTP endpoints' own
-/// handlers, called in-process for the operator of the request. Each call has a scope of its own, as an
-/// HTTP request would: a page asks for several things at once, and a DbContext runs one query at a time.
+/// The read API for the pages the server draws before WebAssembly has started: the queries the HTTP
+/// endpoints answer with (<see cref="StatsQueries"/>), asked in-process for the operator of the request.
+/// Each call has a scope of its own, as an HTTP request would: a page asks for several things at once, and
+/// a DbContext runs one query at a time.
 /// </summary>
 internal sealed class InProcessReadApi(
     IHttpContextAccessor http, IAuthorizationService authorization, IServiceScopeFactory scopes, NavigationManager navigation) : IReadApi
 {
     public Task<List<HostInfo>> GetHostsAsync(CancellationToken ct) =>
-        ReadAsync(async services => (await StatsApi.GetHostsAsync(services.GetRequiredService<DashboardDb>(), ct)).Value!);
+        ReadAsync(queries => queries.HostsAsync(ct));
 
-    public Task<TrafficResponse> GetTrafficAsync(string rangeQuery, int top, CancellationToken ct) =>
-        ReadAsync(async services => ValueOf<TrafficResponse>((await StatsApi.GetTrafficAsync(
-            Range(rangeQuery), top, services.GetRequiredService<ReadRanges>(), services.GetRequiredService<TrafficQuery>(), ct)).Result));
+    public Task<TrafficResponse> GetTrafficAsync(TimeRange range, int top, CancellationToken ct) =>
+        ReadAsync(async queries => ValueOf(await queries.TrafficAsync(range, top, ct)));
 
-    public Task<List<IpSummary>> GetIpsAsync(string rangeQuery, int limit, CancellationToken ct) =>
-        ReadAsync(async services => ValueOf<List<IpSummary>>((await StatsApi.GetIpsAsync(
-            Range(rangeQuery), limit, 1, services.GetRequiredService<ReadRanges>(), services.GetRequiredService<IpListQuery>(), ct)).Result));
+    public Task<List<IpSummary>> GetIpsAsync(TimeRange range, int limit, CancellationToken ct) =>
+        ReadAsync(async queries => ValueOf(await queries.IpsAsync(range, limit, withSparklines: true, ct)));
 
-    public Task<IpDetail?> GetIpAsync(string ip, string rangeQuery, CancellationToken ct) =>
-        ReadAsync(async services =>
-        {
-            var result = (await StatsApi.GetIpAsync(
-                ip, Range(rangeQuery), services.GetRequiredService<ReadRanges>(), services.GetRequiredService<IpDetailQuery>(), ct)).Result;
-            return result is NotFound ? null : ValueOf<IpDetail?>(result);
-        });
+    public Task<IpDetail?> GetIpAsync(string ip, TimeRange range, CancellationToken ct) =>
+        ReadAsync(async queries => ValueOrNull(await queries.IpAsync(ip, range, ct)));
 
-    public Task<RequestPage> GetRequestsAsync(string ip, string rangeQuery, string? before, int limit, CancellationToken ct) =>
-        ReadAsync(async services => ValueOf<RequestPage>((await StatsApi.GetIpRequestsAsync(
-            ip, Range(rangeQuery), limit, before, services.GetRequiredService<ReadRanges>(), services.GetRequiredService<IpRequestsQuery>(), ct)).Result));
+    public Task<RequestPage> GetRequestsAsync(string ip, TimeRange range, string? before, int limit, CancellationToken ct) =>
+        ReadAsync(async queries => ValueOf(await queries.IpRequestsAsync(ip, range, limit, before, ct)));
 
-    public Task<List<MemoryPoint>> GetMemoryAsync(string rangeQuery, CancellationToken ct) =>
-        ReadAsync(async services => ValueOf<List<MemoryPoint>>((await StatsApi.GetMemoryAsync(
-            Range(rangeQuery), services.GetRequiredService<ReadRanges>(), services.GetRequiredService<HostRecordsQuery>(), ct)).Result));
+    public Task<List<MemoryPoint>> GetMemoryAsync(TimeRange range, CancellationToken ct) =>
+        ReadAsync(async queries => ValueOf(await queries.MemoryAsync(range, ct)));
 
-    public Task<List<HostEventItem>> GetEventsAsync(string rangeQuery, CancellationToken ct) =>
-        ReadAsync(async services => ValueOf<List<HostEventItem>>((await StatsApi.GetEventsAsync(
-            Range(rangeQuery), services.GetRequiredService<ReadRanges>(), services.GetRequiredService<HostRecordsQuery>(), ct)).Result));
+    public Task<List<HostEventItem>> GetEventsAsync(TimeRange range, CancellationToken ct) =>
+        ReadAsync(async queries => ValueOf(await queries.EventsAsync(range, ct)));
 
     public async Task<SessionInfo?> GetSessionAsync(CancellationToken ct) =>
         await AllowsAsync(Policies.Operator) is { } user ? SessionApi.GetSession(user).Value : null;
 
-    private async Task<T> ReadAsync<T>(Func<IServiceProvider, Task<T>> read)
+    private async Task<T> ReadAsync<T>(Func<StatsQueries, Task<T>> read)
     {
         if (await AllowsAsync(Policies.Reader) is null)
         {
@@ -62,7 +51,7 @@ internal sealed class InProcessReadApi(
         await using var scope = scopes.CreateAsyncScope();
         try
         {
-            return await read(scope.ServiceProvider);
+            return await read(scope.ServiceProvider.GetRequiredService<StatsQueries>());
         }
         catch (Exception e) when (DatabaseFailures.IsDatabaseFailure(e))
         {
@@ -74,18 +63,13 @@ internal sealed class InProcessReadApi(
     private async Task<System.Security.Claims.ClaimsPrincipal?> AllowsAsync(string policy) =>
         http.HttpContext?.User is { } user && (await authorization.AuthorizeAsync(user, policy)).Succeeded ? user : null;
 
-    private static RangeQuery Range(string apiQuery)
-    {
-        var values = QueryHelpers.ParseQuery(apiQuery);
-        return new RangeQuery(values.GetValueOrDefault("from"), values.GetValueOrDefault("to"), values.GetValueOrDefault("host"));
-    }
+    private static T ValueOf<T>(ReadAnswer<T> answer)
+        where T : class => ValueOrNull(answer)!;
 
-    // What the HTTP client would make of the answer: a refusal is the API failing the page.
-    private static T ValueOf<T>(IResult result) => result switch
-    {
-        Ok<T> ok => ok.Value!,
-        ValidationProblem problem => throw new ApiUnavailableException(
-            "the server answered 400: " + string.Join("; ", problem.ProblemDetails.Errors.Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))),
-        _ => throw new ApiUnavailableException($"the server answered {(result as IStatusCodeHttpResult)?.StatusCode}"),
-    };
+    // What the HTTP client would make of a refusal (a 400): the API failing the page.
+    private static T? ValueOrNull<T>(ReadAnswer<T> answer)
+        where T : class =>
+        answer.Errors is { } errors
+            ? throw new ApiUnavailableException("the server answered 400: " + string.Join("; ", errors.Select(e => $"{e.Key} {string.Join(", ", e.Value)}")))
+            : answer.Value;
 }

@@ -1,4 +1,5 @@
 using Dashboard.Client.Api;
+using Dashboard.Client.Charts;
 using Dashboard.Client.State;
 
 namespace Dashboard.Server.Components;
@@ -12,5 +13,6 @@ internal static class ServerDrawnPages
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<IReadApi, InProcessReadApi>();
         builder.Services.AddScoped<IOperatorBrowser, BrowserCookies>();
+        builder.Services.AddSingleton(ChartDrawing.FromCarriedOptions);
     }
 }

@@ -180,7 +180,7 @@ public sealed class RejectedCount
 
 /// <summary>
 /// The last <c>oom_kill</c> counter of /proc/vmstat a host sent, so the next sample's increase can be
-/// turned into kills (see Ingest/Memory/VmstatCounter).
+/// turned into kills (see MemoryEvents/VmstatCounter).
 /// </summary>
 public sealed class OomKillCounter
 {

@@ -50,9 +50,14 @@ public static class AlertsApi
     }
 
     internal static async Task<Results<Ok<List<AlertItem>>, ValidationProblem>> GetAlertsAsync(
-        [AsParameters] RangeQuery query, string? rule, string? severity, string? state, string? ip, ReadRanges ranges, AlertQueries alerts, CancellationToken ct)
+        [AsParameters] RangeQuery query, string? rule, string? severity, string? state, string? ip, ReadRanges ranges, AlertQueries alerts, TimeProvider clock, CancellationToken ct)
     {
-        var (range, errors) = await ranges.ResolveAsync(query, ct);
+        ReadRange? range = null;
+        Dictionary<string, string[]>? errors;
+        if (query.TryRead(clock.GetUtcNow(), out var asked, out errors))
+        {
+            (range, errors) = await ranges.ResolveAsync(asked, ct);
+        }
         if (rule is not null && !AlertRules.All.Contains(rule))
         {
             (errors ??= [])["rule"] = [$"must be one of {string.Join(", ", AlertRules.All)}"];

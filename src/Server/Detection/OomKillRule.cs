@@ -13,7 +13,7 @@ namespace Dashboard.Server.Detection;
 /// </summary>
 internal sealed class OomKillRule(IOptions<DetectionOptions> options, Suspects suspects) : IDetectionRule
 {
-    private static readonly string[] Kinds = [Ingest.Syslog.HostEventKinds.OomKill, Ingest.Syslog.HostEventKinds.OomdKill, Ingest.Syslog.HostEventKinds.OomInvoked];
+    private static readonly string[] Kinds = [HostEventKinds.OomKill, HostEventKinds.OomdKill, HostEventKinds.OomInvoked];
 
     public string Name => AlertRules.OomKill;
 
@@ -36,7 +36,7 @@ internal sealed class OomKillRule(IOptions<DetectionOptions> options, Suspects s
     {
         var events = await EventsAsync(connection, spans, Recomputes, ct);
         return [.. Runs.Of(events, e => new AlertSubject(Name, e.HostId, null, null), e => e.Time,
-            e => e.Kind == Ingest.Syslog.HostEventKinds.OomInvoked ? AlertSeverities.Warning : AlertSeverities.Critical, Gap)];
+            e => e.Kind == HostEventKinds.OomInvoked ? AlertSeverities.Warning : AlertSeverities.Critical, Gap)];
     }
 
     public async Task<(string Summary, AlertEvidence Evidence)> DescribeAsync(
@@ -44,7 +44,7 @@ internal sealed class OomKillRule(IOptions<DetectionOptions> options, Suspects s
     {
         var events = await EventsAsync(connection, [new ChangedSpan(subject.HostId, startsAt, lastHeldAt)], s => (s.From, s.To), ct);
         var victims = events.Select(e => new AlertVictim(new DateTimeOffset(e.Time), e.Kind, e.Pid, e.Process)).ToList();
-        var kills = events.Where(e => e.Kind != Ingest.Syslog.HostEventKinds.OomInvoked).ToList();
+        var kills = events.Where(e => e.Kind != HostEventKinds.OomInvoked).ToList();
         var named = string.Join(", ", kills.Take(10).Select(e => e.Pid is { } pid ? $"{e.Process ?? "?"} {pid}" : e.Process ?? "a process"));
         var summary = kills.Count switch
         {

@@ -2,6 +2,7 @@ using Dashboard.Server.Hosts;
 using Dashboard.Server.Ingest.Apache;
 using Dashboard.Server.Ingest.Memory;
 using Dashboard.Server.Ingest.Syslog;
+using Dashboard.Server.MemoryEvents;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

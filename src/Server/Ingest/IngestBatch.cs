@@ -1,6 +1,7 @@
 using Dashboard.Server.Ingest.Apache;
 using Dashboard.Server.Ingest.Memory;
 using Dashboard.Server.Ingest.Syslog;
+using Dashboard.Server.MemoryEvents;
 
 namespace Dashboard.Server.Ingest;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dashboard.Server.Ingest.Memory;
 using Dashboard.Server.Ingest.Syslog;
+using Dashboard.Server.MemoryEvents;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -15,12 +15,12 @@ internal sealed class HourLeaders(NpgsqlDataSource dataSource, TimeProvider cloc
     /// <summary>Hours older than this are not looked at: rankings over them read the hourly rows.</summary>
     public static readonly TimeSpan Horizon = TimeSpan.FromDays(8);
 
-    // $1: the start of the current hour, $2: the horizon. Newest first: the hours operators look at.
+    // Newest first: the hours operators look at.
     private const string StaleSql = """
         SELECT t.host_id, t.hour FROM (
             SELECT host_id, date_bin('1 hour', minute, timestamptz '1970-01-01 00:00:00+00') AS hour, sum(requests)::bigint AS total
             FROM access_host_minute
-            WHERE minute >= $2 AND minute < $1
+            WHERE minute >= @horizon AND minute < @current_hour
             GROUP BY 1, 2
         ) t
         LEFT JOIN access_hour_leaders l ON l.hour = t.hour AND l.host_id = t.host_id
@@ -28,19 +28,19 @@ internal sealed class HourLeaders(NpgsqlDataSource dataSource, TimeProvider cloc
         ORDER BY t.hour DESC, t.host_id
         """;
 
-    // $1: host, $2: hour, $3: size. The total is read in the same statement, so in the same snapshot
-    // as the list: a leaderboard can be stale, never wrong.
+    // The total is read in the same statement, so in the same snapshot as the list: a leaderboard can
+    // be stale, never wrong.
     private const string MakeSql = """
         INSERT INTO access_hour_leaders AS l (hour, host_id, client_ips, requests, floor, total)
-        SELECT $2, $1,
-               coalesce(array_agg(client_ip ORDER BY requests DESC, client_ip) FILTER (WHERE rank <= $3), '{}'),
-               coalesce(array_agg(requests ORDER BY requests DESC, client_ip) FILTER (WHERE rank <= $3), '{}'),
-               coalesce(max(requests) FILTER (WHERE rank > $3), 0),
+        SELECT @hour, @host_id,
+               coalesce(array_agg(client_ip ORDER BY requests DESC, client_ip) FILTER (WHERE rank <= @size), '{}'),
+               coalesce(array_agg(requests ORDER BY requests DESC, client_ip) FILTER (WHERE rank <= @size), '{}'),
+               coalesce(max(requests) FILTER (WHERE rank > @size), 0),
                (SELECT coalesce(sum(requests), 0) FROM access_host_minute
-                WHERE host_id = $1 AND minute >= $2 AND minute < $2 + interval '1 hour')
+                WHERE host_id = @host_id AND minute >= @hour AND minute < @hour + interval '1 hour')
         FROM (
             SELECT client_ip, requests, row_number() OVER (ORDER BY requests DESC, client_ip) AS rank
-            FROM access_hour WHERE hour = $2 AND host_id = $1
+            FROM access_hour WHERE hour = @hour AND host_id = @host_id
         ) AS ranked
         ON CONFLICT (hour, host_id) DO UPDATE SET
             client_ips = excluded.client_ips, requests = excluded.requests, floor = excluded.floor, total = excluded.total
@@ -54,8 +54,8 @@ internal sealed class HourLeaders(NpgsqlDataSource dataSource, TimeProvider cloc
         List<(int HostId, DateTime Hour)> stale = [];
         await using (var command = dataSource.CreateCommand(StaleSql))
         {
-            command.Parameters.Add(new() { Value = currentHour, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            command.Parameters.Add(new() { Value = currentHour - Horizon, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.AddWithValue("current_hour", NpgsqlDbType.TimestampTz, currentHour);
+            command.Parameters.AddWithValue("horizon", NpgsqlDbType.TimestampTz, currentHour - Horizon);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -65,9 +65,9 @@ internal sealed class HourLeaders(NpgsqlDataSource dataSource, TimeProvider cloc
         foreach (var (hostId, hour) in stale)
         {
             await using var make = dataSource.CreateCommand(MakeSql);
-            make.Parameters.Add(new() { Value = hostId });
-            make.Parameters.Add(new() { Value = hour, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            make.Parameters.Add(new() { Value = (long)Size });
+            make.Parameters.AddWithValue("host_id", hostId);
+            make.Parameters.AddWithValue("hour", NpgsqlDbType.TimestampTz, hour);
+            make.Parameters.AddWithValue("size", (long)Size);
             await make.ExecuteNonQueryAsync(ct);
         }
         if (stale.Count > 0)

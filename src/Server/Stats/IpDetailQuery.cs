@@ -15,31 +15,30 @@ internal sealed class IpDetailQuery(NpgsqlDataSource dataSource)
     public const int MaxBreakdownRequests = 20_000;
     private const int TopCount = 20;
 
-    // $1..$6: see ReadRange.AddRollupParameters; $7: the IP. Its minutes, read by address first.
+    // Its minutes, read by address first.
     private const string PerHostSql = """
         SELECT h.name, sum(m.requests)::bigint, sum(m.bytes)::bigint, min(m.first_seen), max(m.last_seen)
         FROM access_minute m
         JOIN hosts h ON h.id = m.host_id
-        WHERE m.client_ip = $7 AND m.minute >= $2 AND m.minute < $3 AND ($1::integer IS NULL OR m.host_id = $1)
+        WHERE m.client_ip = @ip AND m.minute >= @first_minute AND m.minute < @end_minute AND (@host_id::integer IS NULL OR m.host_id = @host_id)
         GROUP BY h.name
         ORDER BY 2 DESC, h.name
         """;
 
-    // $1..$3: see ReadRange.AddExactParameters; $4: the IP, $5: how many requests, $6: how many paths and agents.
     private const string BreakdownSql = """
         WITH latest AS (
             SELECT status, method, path, user_agent FROM access_log
-            WHERE client_ip = $4 AND time >= $2 AND time < $3 AND ($1::integer IS NULL OR host_id = $1)
+            WHERE client_ip = @ip AND time >= @from AND time < @to AND (@host_id::integer IS NULL OR host_id = @host_id)
             ORDER BY time DESC
-            LIMIT $5
+            LIMIT @requests
         )
         SELECT 'status', coalesce(status::text, '-'), count(*) FROM latest GROUP BY status
         UNION ALL
         SELECT 'method', coalesce(method, '-'), count(*) FROM latest GROUP BY method
         UNION ALL
-        (SELECT 'path', coalesce(path, '-'), count(*) FROM latest GROUP BY path ORDER BY 3 DESC, 2 LIMIT $6)
+        (SELECT 'path', coalesce(path, '-'), count(*) FROM latest GROUP BY path ORDER BY 3 DESC, 2 LIMIT @top)
         UNION ALL
-        (SELECT 'agent', coalesce(user_agent, '-'), count(*) FROM latest GROUP BY user_agent ORDER BY 3 DESC, 2 LIMIT $6)
+        (SELECT 'agent', coalesce(user_agent, '-'), count(*) FROM latest GROUP BY user_agent ORDER BY 3 DESC, 2 LIMIT @top)
         """;
 
     public async Task<IpDetail?> GetAsync(IPAddress ip, ReadRange range, CancellationToken ct)
@@ -50,7 +49,7 @@ internal sealed class IpDetailQuery(NpgsqlDataSource dataSource)
         await using (var command = dataSource.CreateCommand(PerHostSql))
         {
             range.AddRollupParameters(command);
-            command.Parameters.Add(new() { Value = ip, NpgsqlDbType = NpgsqlDbType.Inet });
+            command.Parameters.AddWithValue("ip", NpgsqlDbType.Inet, ip);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -86,9 +85,9 @@ internal sealed class IpDetailQuery(NpgsqlDataSource dataSource)
         var breakdown = new Breakdown([], [], [], []);
         await using var command = dataSource.CreateCommand(BreakdownSql);
         range.AddExactParameters(command);
-        command.Parameters.Add(new() { Value = ip, NpgsqlDbType = NpgsqlDbType.Inet });
-        command.Parameters.Add(new() { Value = MaxBreakdownRequests });
-        command.Parameters.Add(new() { Value = TopCount });
+        command.Parameters.AddWithValue("ip", NpgsqlDbType.Inet, ip);
+        command.Parameters.AddWithValue("requests", MaxBreakdownRequests);
+        command.Parameters.AddWithValue("top", TopCount);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

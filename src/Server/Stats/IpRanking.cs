@@ -20,12 +20,12 @@ namespace Dashboard.Server.Stats;
 /// </summary>
 internal sealed class IpRanking(NpgsqlDataSource dataSource)
 {
-    // $1..$6: see ReadRange.AddRollupParameters. The hours of the range that hold data, with their totals.
+    // The hours of the range that hold data, with their totals.
     internal const string HourTotalsCte = """
         hour_totals AS (
             SELECT host_id, date_bin('1 hour', minute, timestamptz '1970-01-01 00:00:00+00') AS hour, sum(requests)::bigint AS total
             FROM access_host_minute
-            WHERE minute >= $4 AND minute < $5 AND ($1::integer IS NULL OR host_id = $1)
+            WHERE minute >= @hours_from AND minute < @hours_to AND (@host_id::integer IS NULL OR host_id = @host_id)
             GROUP BY 1, 2
         )
         """;
@@ -51,12 +51,13 @@ internal sealed class IpRanking(NpgsqlDataSource dataSource)
             CROSS JOIN LATERAL (SELECT client_ip, requests FROM access_hour a WHERE a.hour = s.hour AND a.host_id = s.host_id OFFSET 0) a
             UNION ALL
             SELECT client_ip, requests FROM access_minute
-            WHERE ((minute >= $2 AND minute < $4) OR (minute >= $5 AND minute < $3)) AND ($1::integer IS NULL OR host_id = $1)
+            WHERE ((minute >= @first_minute AND minute < @hours_from) OR (minute >= @hours_to AND minute < @end_minute))
+              AND (@host_id::integer IS NULL OR host_id = @host_id)
         ) AS rest
         GROUP BY client_ip
         """;
 
-    // $7: the addresses. Everything the lists show, exactly, from point lookups per hour and host.
+    // Everything the lists show of @ips, exactly, from point lookups per hour and host.
     private const string DetailsSql = $"""
         WITH {HourTotalsCte}
         SELECT client_ip, sum(requests)::bigint, sum(bytes)::bigint, sum(status4xx)::bigint, sum(status5xx)::bigint,
@@ -64,36 +65,38 @@ internal sealed class IpRanking(NpgsqlDataSource dataSource)
         FROM (
             SELECT a.host_id, a.client_ip, a.requests, a.bytes, a.status4xx, a.status5xx, a.first_seen, a.last_seen, a.peak_minute AS peak
             FROM hour_totals t
-            CROSS JOIN LATERAL (SELECT * FROM access_hour a WHERE a.hour = t.hour AND a.host_id = t.host_id AND a.client_ip = ANY($7) OFFSET 0) a
+            CROSS JOIN LATERAL (SELECT * FROM access_hour a WHERE a.hour = t.hour AND a.host_id = t.host_id AND a.client_ip = ANY(@ips) OFFSET 0) a
             UNION ALL
             SELECT host_id, client_ip, requests, bytes, status4xx, status5xx, first_seen, last_seen, requests
             FROM access_minute
-            WHERE client_ip = ANY($7) AND ((minute >= $2 AND minute < $4) OR (minute >= $5 AND minute < $3)) AND ($1::integer IS NULL OR host_id = $1)
+            WHERE client_ip = ANY(@ips) AND ((minute >= @first_minute AND minute < @hours_from) OR (minute >= @hours_to AND minute < @end_minute))
+              AND (@host_id::integer IS NULL OR host_id = @host_id)
         ) AS rows
         GROUP BY client_ip
         """;
 
-    // $7: how many. The plain way: every address of the range aggregated.
+    // The plain way: every address of the range aggregated, the @limit busiest kept.
     private const string EveryAddressSql = """
         SELECT client_ip, sum(requests)::bigint AS requests, sum(bytes)::bigint, sum(status4xx)::bigint, sum(status5xx)::bigint,
                min(first_seen), max(last_seen), max(peak)::bigint, count(DISTINCT host_id)::integer
         FROM (
             SELECT host_id, client_ip, requests, bytes, status4xx, status5xx, first_seen, last_seen, peak_minute AS peak FROM access_hour
-            WHERE hour >= $4 AND hour < $5 AND ($1::integer IS NULL OR host_id = $1)
+            WHERE hour >= @hours_from AND hour < @hours_to AND (@host_id::integer IS NULL OR host_id = @host_id)
             UNION ALL
             SELECT host_id, client_ip, requests, bytes, status4xx, status5xx, first_seen, last_seen, requests FROM access_minute
-            WHERE ((minute >= $2 AND minute < $4) OR (minute >= $5 AND minute < $3)) AND ($1::integer IS NULL OR host_id = $1)
+            WHERE ((minute >= @first_minute AND minute < @hours_from) OR (minute >= @hours_to AND minute < @end_minute))
+              AND (@host_id::integer IS NULL OR host_id = @host_id)
         ) AS rows
         GROUP BY client_ip
         ORDER BY requests DESC, client_ip
-        LIMIT $7
+        LIMIT @limit
         """;
 
-    // $7: the addresses. An address seen at several hosts: its busiest minute summed across them.
+    // Each of @ips seen at several hosts: its busiest minute summed across them.
     private const string CrossHostPeakSql = """
         SELECT client_ip, max(requests)::bigint FROM (
             SELECT client_ip, minute, sum(requests) AS requests FROM access_minute
-            WHERE client_ip = ANY($7) AND minute >= $2 AND minute < $3
+            WHERE client_ip = ANY(@ips) AND minute >= @first_minute AND minute < @end_minute
             GROUP BY client_ip, minute
         ) AS per_minute
         GROUP BY client_ip
@@ -158,9 +161,14 @@ internal sealed class IpRanking(NpgsqlDataSource dataSource)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         range.AddRollupParameters(command);
-        command.Parameters.Add(ip is not null
-            ? new NpgsqlParameter { Value = ip, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet }
-            : new NpgsqlParameter { Value = limit!.Value });
+        if (ip is not null)
+        {
+            command.Parameters.AddWithValue("ips", NpgsqlDbType.Array | NpgsqlDbType.Inet, ip);
+        }
+        else
+        {
+            command.Parameters.AddWithValue("limit", limit!.Value);
+        }
         await using var reader = await command.ExecuteReaderAsync(ct);
         List<RankedIp> ranked = [];
         while (await reader.ReadAsync(ct))
@@ -176,7 +184,7 @@ internal sealed class IpRanking(NpgsqlDataSource dataSource)
     {
         await using var command = new NpgsqlCommand(CrossHostPeakSql, connection);
         range.AddRollupParameters(command);
-        command.Parameters.Add(new() { Value = ips, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet });
+        command.Parameters.AddWithValue("ips", NpgsqlDbType.Array | NpgsqlDbType.Inet, ips);
         await using var reader = await command.ExecuteReaderAsync(ct);
         Dictionary<IPAddress, long> peaks = [];
         while (await reader.ReadAsync(ct))

@@ -16,25 +16,25 @@ internal sealed class IpRequestsQuery(NpgsqlDataSource dataSource)
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
-    // $1..$3: see ReadRange.AddExactParameters; $4: the IP, $5/$6: the cursor (or nulls), $7: page size + 1.
+    // One row more than the page: whether it comes says whether there is a next page.
     private const string PageSql = """
         SELECT a.time, h.name, a.method, a.path, a.protocol, a.status, a.bytes, a.referer, a.user_agent, a.id
         FROM access_log a
         JOIN hosts h ON h.id = a.host_id
-        WHERE a.client_ip = $4 AND a.time >= $2 AND a.time < $3 AND ($1::integer IS NULL OR a.host_id = $1)
-          AND ($5::timestamptz IS NULL OR (a.time, a.id) < ($5, $6))
+        WHERE a.client_ip = @ip AND a.time >= @from AND a.time < @to AND (@host_id::integer IS NULL OR a.host_id = @host_id)
+          AND (@before_time::timestamptz IS NULL OR (a.time, a.id) < (@before_time, @before_id))
         ORDER BY a.time DESC, a.id DESC
-        LIMIT $7
+        LIMIT @page_size + 1
         """;
 
     public async Task<RequestPage> GetAsync(IPAddress ip, ReadRange range, RequestCursor? before, int limit, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(PageSql);
         range.AddExactParameters(command);
-        command.Parameters.Add(new() { Value = ip, NpgsqlDbType = NpgsqlDbType.Inet });
-        command.Parameters.Add(new() { Value = (object?)before?.Time ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = (object?)before?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        command.Parameters.Add(new() { Value = limit + 1 });
+        command.Parameters.AddWithValue("ip", NpgsqlDbType.Inet, ip);
+        command.Parameters.AddWithValue("before_time", NpgsqlDbType.TimestampTz, (object?)before?.Time ?? DBNull.Value);
+        command.Parameters.AddWithValue("before_id", NpgsqlDbType.Bigint, (object?)before?.Id ?? DBNull.Value);
+        command.Parameters.AddWithValue("page_size", limit);
         await using var reader = await command.ExecuteReaderAsync(ct);
         List<RequestItem> items = [];
         RequestCursor? last = null;

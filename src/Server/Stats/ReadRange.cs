@@ -1,12 +1,10 @@
 using Dashboard.Server.Data;
+using Dashboard.Shared;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Dashboard.Server.Stats;
-
-/// <summary>The query string every read endpoint takes. Times are RFC 3339 with an offset; <c>to</c> is exclusive.</summary>
-public sealed record RangeQuery(string? From, string? To, string? Host);
 
 /// <summary>
 /// A validated range. Rollups have minute resolution, so they are read over every minute that overlaps
@@ -51,9 +49,9 @@ internal sealed record ReadRange(DateTime From, DateTime To, int? HostId, TimeSp
     }
 
     /// <summary>
-    /// Adds the parameters every rollup query shares, in this order: $1 host id (null = all hosts),
-    /// $2 first minute, $3 end minute, $4 first whole hour, $5 end of the last whole hour, $6 step.
-    /// Hours are empty ($4 = $5) when the range holds no whole hour.
+    /// Adds the parameters every rollup query shares: <c>@host_id</c> (null: all hosts), the minutes
+    /// [<c>@first_minute</c>, <c>@end_minute</c>), the whole hours among them [<c>@hours_from</c>,
+    /// <c>@hours_to</c>) (both <c>@end_minute</c> when there is none), and the bucket width <c>@step</c>.
     /// </summary>
     public void AddRollupParameters(NpgsqlCommand command)
     {
@@ -63,81 +61,63 @@ internal sealed record ReadRange(DateTime From, DateTime To, int? HostId, TimeSp
         {
             hoursFrom = hoursTo = EndMinute;
         }
-        command.Parameters.Add(new() { Value = (object?)HostId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        command.Parameters.Add(new() { Value = FirstMinute, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = EndMinute, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = hoursFrom, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = hoursTo, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = Step, NpgsqlDbType = NpgsqlDbType.Interval });
+        AddHostParameter(command);
+        command.Parameters.AddWithValue("first_minute", NpgsqlDbType.TimestampTz, FirstMinute);
+        command.Parameters.AddWithValue("end_minute", NpgsqlDbType.TimestampTz, EndMinute);
+        command.Parameters.AddWithValue("hours_from", NpgsqlDbType.TimestampTz, hoursFrom);
+        command.Parameters.AddWithValue("hours_to", NpgsqlDbType.TimestampTz, hoursTo);
+        command.Parameters.AddWithValue("step", NpgsqlDbType.Interval, Step);
     }
 
-    /// <summary>Adds the parameters of a raw-row query: $1 host id (null = all hosts), $2 from, $3 to (exclusive).</summary>
+    /// <summary>Adds the parameters of a raw-row query: <c>@host_id</c> (null: all hosts) and [<c>@from</c>, <c>@to</c>).</summary>
     public void AddExactParameters(NpgsqlCommand command)
     {
-        command.Parameters.Add(new() { Value = (object?)HostId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        command.Parameters.Add(new() { Value = From, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = To, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        AddHostParameter(command);
+        command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, From);
+        command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, To);
     }
+
+    private void AddHostParameter(NpgsqlCommand command) =>
+        command.Parameters.AddWithValue("host_id", NpgsqlDbType.Integer, (object?)HostId ?? DBNull.Value);
 
     private static DateTime Floor(DateTime time, TimeSpan unit) => new(time.Ticks - time.Ticks % unit.Ticks, DateTimeKind.Utc);
 
     private static DateTime Ceiling(DateTime time, TimeSpan unit) => time.Ticks % unit.Ticks == 0 ? time : Floor(time, unit) + unit;
 }
 
-/// <summary>Turns a <see cref="RangeQuery"/> into a <see cref="ReadRange"/>, or into the reasons it cannot be one.</summary>
-internal sealed class ReadRanges(DashboardDb db, TimeProvider clock)
+/// <summary>Turns a <see cref="TimeRange"/> into a <see cref="ReadRange"/>, or into the reasons it cannot be one.</summary>
+internal sealed class ReadRanges(DashboardDb db)
 {
-    public async Task<(ReadRange? Range, Dictionary<string, string[]>? Errors)> ResolveAsync(RangeQuery query, CancellationToken ct)
+    private const string NoSuchHost = "no host has this name (GET /api/v1/hosts lists them)";
+
+    public async Task<(ReadRange? Range, Dictionary<string, string[]>? Errors)> ResolveAsync(TimeRange range, CancellationToken ct)
     {
         Dictionary<string, string[]> errors = [];
-        var to = clock.GetUtcNow();
-        if (query.To is not null)
-        {
-            if (Rfc3339.TryParse(query.To, out var parsedTo))
-            {
-                to = parsedTo;
-            }
-            else
-            {
-                errors["to"] = ["must be an RFC 3339 time with an offset, e.g. 2015-08-17T12:40:00+09:00 (encode '+' as %2B)"];
-            }
-        }
-        var from = to.UtcDateTime.Ticks >= ReadRange.DefaultSpan.Ticks ? to - ReadRange.DefaultSpan : DateTimeOffset.MinValue;
-        if (query.From is not null)
-        {
-            if (Rfc3339.TryParse(query.From, out var parsedFrom))
-            {
-                from = parsedFrom;
-            }
-            else
-            {
-                errors["from"] = ["must be an RFC 3339 time with an offset, e.g. 2015-08-17T12:00:00+09:00 (encode '+' as %2B)"];
-            }
-        }
-        if (errors.Count == 0 && (from < ReadRange.Earliest || to > ReadRange.Latest))
+        var (from, to) = (range.From, range.To);
+        if (from < ReadRange.Earliest || to > ReadRange.Latest)
         {
             errors[from < ReadRange.Earliest ? "from" : "to"] = ["must be between 1970-01-01 and 9999-01-01"];
         }
-        if (errors.Count == 0 && from >= to)
+        else if (from >= to)
         {
             errors["from"] = ["must be before to"];
         }
-        if (errors.Count == 0 && to - from > ReadRange.MaxSpan)
+        else if (to - from > ReadRange.MaxSpan)
         {
             errors["from"] = [$"the range may span at most {ReadRange.MaxSpan.TotalDays} days"];
         }
         int? hostId = null;
         // A host name is at most 253 characters, without control characters (PostgreSQL text holds no NUL).
-        if (!string.IsNullOrEmpty(query.Host) && (query.Host.Length > 253 || query.Host.Any(char.IsControl)))
+        if (range.Host is { } host && (host.Length > 253 || host.Any(char.IsControl)))
         {
-            errors["host"] = ["no host has this name (GET /api/v1/hosts lists them)"];
+            errors["host"] = [NoSuchHost];
         }
-        else if (!string.IsNullOrEmpty(query.Host))
+        else if (range.Host is { } name)
         {
-            hostId = await db.Hosts.Where(h => h.Name == query.Host).Select(h => (int?)h.Id).FirstOrDefaultAsync(ct);
+            hostId = await db.Hosts.Where(h => h.Name == name).Select(h => (int?)h.Id).FirstOrDefaultAsync(ct);
             if (hostId is null)
             {
-                errors["host"] = ["no host has this name (GET /api/v1/hosts lists them)"];
+                errors["host"] = [NoSuchHost];
             }
         }
         if (errors.Count > 0)

@@ -9,12 +9,14 @@ namespace Dashboard.Server.Stats;
 /// One IP's requests as CSV, newest first, streamed a page at a time. Every field came from a log
 /// line: a cell a spreadsheet would read as a formula is prefixed with an apostrophe.
 /// </summary>
-internal static class RequestsCsv
+internal sealed class RequestsCsv(IpRequestsQuery requests, IPAddress ip, ReadRange range)
 {
     private const int PageSize = 5000;
     private const string Header = "time_utc,host,method,path,protocol,status,bytes,referer,user_agent\n";
 
-    public static async Task WriteAsync(Stream output, IpRequestsQuery requests, IPAddress ip, ReadRange range, CancellationToken ct)
+    public string FileName => $"requests-{ip.ToString().Replace(':', '-')}.csv";
+
+    public async Task WriteAsync(Stream output, CancellationToken ct)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
         await writer.WriteAsync(Header);

@@ -14,10 +14,9 @@ internal sealed class SparklineQuery(NpgsqlDataSource dataSource)
     public const int Slices = 30;
     private static readonly TimeSpan HourlyFrom = TimeSpan.FromHours(12);
 
-    // $1..$6: see ReadRange.AddRollupParameters; $7: the IPs.
     private const string MinutesSql = """
         SELECT client_ip, minute, sum(requests)::bigint FROM access_minute
-        WHERE client_ip = ANY($7) AND minute >= $2 AND minute < $3 AND ($1::integer IS NULL OR host_id = $1)
+        WHERE client_ip = ANY(@ips) AND minute >= @first_minute AND minute < @end_minute AND (@host_id::integer IS NULL OR host_id = @host_id)
         GROUP BY 1, 2
         """;
 
@@ -25,11 +24,12 @@ internal sealed class SparklineQuery(NpgsqlDataSource dataSource)
         WITH {IpRanking.HourTotalsCte}
         SELECT a.client_ip, a.hour, sum(a.requests)::bigint FROM hour_totals h
         CROSS JOIN LATERAL (SELECT client_ip, hour, requests FROM access_hour a
-                            WHERE a.hour = h.hour AND a.host_id = h.host_id AND a.client_ip = ANY($7) OFFSET 0) a
+                            WHERE a.hour = h.hour AND a.host_id = h.host_id AND a.client_ip = ANY(@ips) OFFSET 0) a
         GROUP BY 1, 2
         UNION ALL
         SELECT client_ip, minute, sum(requests)::bigint FROM access_minute
-        WHERE client_ip = ANY($7) AND ((minute >= $2 AND minute < $4) OR (minute >= $5 AND minute < $3)) AND ($1::integer IS NULL OR host_id = $1)
+        WHERE client_ip = ANY(@ips) AND ((minute >= @first_minute AND minute < @hours_from) OR (minute >= @hours_to AND minute < @end_minute))
+          AND (@host_id::integer IS NULL OR host_id = @host_id)
         GROUP BY 1, 2
         """;
 
@@ -44,7 +44,7 @@ internal sealed class SparklineQuery(NpgsqlDataSource dataSource)
         var sliceTicks = Math.Max(1, (range.EndMinute - start).Ticks / Slices);
         await using var command = dataSource.CreateCommand(range.To - range.From >= HourlyFrom ? HoursSql : MinutesSql);
         range.AddRollupParameters(command);
-        command.Parameters.Add(new() { Value = ips, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet });
+        command.Parameters.AddWithValue("ips", NpgsqlDbType.Array | NpgsqlDbType.Inet, ips);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

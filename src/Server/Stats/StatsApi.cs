@@ -1,20 +1,19 @@
-using System.Net;
-using Dashboard.Server.Data;
 using Dashboard.Server.Hosts;
+using Dashboard.Server.MemoryEvents;
 using Dashboard.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dashboard.Server.Stats;
 
 /// <summary>
-/// The read API: rollups for charts and rankings, raw rows only for one IP's requests. Pages the server draws
-/// call the same handlers in-process (<see cref="Components.InProcessReadApi"/>).
+/// The read API: rollups for charts and rankings, raw rows only for one IP's requests. Each endpoint reads
+/// its range from the query string and asks <see cref="StatsQueries"/>, as the pages the server draws do.
 /// </summary>
 public static class StatsApi
 {
     public static void AddStats(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddScoped<StatsQueries>();
         builder.Services.AddScoped<ReadRanges>();
         builder.Services.AddSingleton<IpRanking>();
         builder.Services.AddSingleton<TrafficQuery>();
@@ -22,7 +21,8 @@ public static class StatsApi
         builder.Services.AddSingleton<SparklineQuery>();
         builder.Services.AddSingleton<IpDetailQuery>();
         builder.Services.AddSingleton<IpRequestsQuery>();
-        builder.Services.AddSingleton<HostRecordsQuery>();
+        builder.Services.AddSingleton<MemoryQuery>();
+        builder.Services.AddSingleton<HostEventsQuery>();
         builder.Services.AddSingleton<HourLeaders>();
         builder.Services.AddHostedService<HourLeadersRefresher>();
     }
@@ -41,107 +41,74 @@ public static class StatsApi
         return group;
     }
 
-    internal static async Task<Ok<List<HostInfo>>> GetHostsAsync(DashboardDb db, CancellationToken ct) =>
-        TypedResults.Ok(await db.Hosts.AsNoTracking().OrderBy(h => h.Name)
-            .Select(h => new HostInfo(h.Name, h.TimeZone, h.LogFormat, h.LastSeenAt == null ? null : new DateTimeOffset(h.LastSeenAt.Value)))
-            .ToListAsync(ct));
+    private static async Task<Ok<List<HostInfo>>> GetHostsAsync(StatsQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.HostsAsync(ct));
 
-    internal static async Task<Results<Ok<TrafficResponse>, ValidationProblem>> GetTrafficAsync(
-        [AsParameters] RangeQuery query, int? top, ReadRanges ranges, TrafficQuery traffic, CancellationToken ct)
-    {
-        var (range, errors) = await ranges.ResolveAsync(query, ct);
-        CheckCount(ref errors, "top", top, TrafficQuery.MaxTop);
-        return errors is not null
-            ? TypedResults.ValidationProblem(errors)
-            : TypedResults.Ok(await traffic.GetAsync(range!, top ?? TrafficQuery.DefaultTop, ct));
-    }
+    private static Task<Results<Ok<TrafficResponse>, ValidationProblem>> GetTrafficAsync(
+        [AsParameters] RangeQuery query, int? top, StatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        AnswerAsync(query, clock, range => queries.TrafficAsync(range, top, ct));
 
-    internal static async Task<Results<Ok<List<IpSummary>>, ValidationProblem>> GetIpsAsync(
-        [AsParameters] RangeQuery query, int? limit, int? sparklines, ReadRanges ranges, IpListQuery ips, CancellationToken ct)
-    {
-        var (range, errors) = await ranges.ResolveAsync(query, ct);
-        CheckCount(ref errors, "limit", limit, IpListQuery.MaxLimit);
-        return errors is not null
-            ? TypedResults.ValidationProblem(errors)
-            : TypedResults.Ok(await ips.GetAsync(range!, limit ?? IpListQuery.DefaultLimit, sparklines == 1, ct));
-    }
+    private static Task<Results<Ok<List<IpSummary>>, ValidationProblem>> GetIpsAsync(
+        [AsParameters] RangeQuery query, int? limit, int? sparklines, StatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        AnswerAsync(query, clock, range => queries.IpsAsync(range, limit, sparklines == 1, ct));
 
-    internal static async Task<Results<Ok<IpDetail>, NotFound, ValidationProblem>> GetIpAsync(
-        string ip, [AsParameters] RangeQuery query, ReadRanges ranges, IpDetailQuery detail, CancellationToken ct)
+    private static async Task<Results<Ok<IpDetail>, NotFound, ValidationProblem>> GetIpAsync(
+        string ip, [AsParameters] RangeQuery query, StatsQueries queries, TimeProvider clock, CancellationToken ct)
     {
-        var (range, errors) = await ranges.ResolveAsync(query, ct);
-        var address = ParseIp(ip, ref errors);
-        if (errors is not null)
+        if (!query.TryRead(clock.GetUtcNow(), out var range, out var errors))
         {
             return TypedResults.ValidationProblem(errors);
         }
-        return await detail.GetAsync(address!, range!, ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound();
+        var answer = await queries.IpAsync(ip, range, ct);
+        return answer switch
+        {
+            { Errors: { } refused } => TypedResults.ValidationProblem(refused),
+            { Value: { } detail } => TypedResults.Ok(detail),
+            _ => TypedResults.NotFound(),
+        };
     }
 
-    internal static async Task<Results<Ok<RequestPage>, ValidationProblem>> GetIpRequestsAsync(
-        string ip, [AsParameters] RangeQuery query, int? limit, string? before, ReadRanges ranges, IpRequestsQuery requests, CancellationToken ct)
-    {
-        var (range, errors) = await ranges.ResolveAsync(query, ct);
-        var address = ParseIp(ip, ref errors);
-        CheckCount(ref errors, "limit", limit, IpRequestsQuery.MaxLimit);
-        RequestCursor? cursor = null;
-        if (before is not null && !RequestCursor.TryParse(before, out cursor))
-        {
-            (errors ??= [])["before"] = ["must be the 'next' value of a previous page"];
-        }
-        return errors is not null
-            ? TypedResults.ValidationProblem(errors)
-            : TypedResults.Ok(await requests.GetAsync(address!, range!, cursor, limit ?? IpRequestsQuery.DefaultLimit, ct));
-    }
+    private static Task<Results<Ok<RequestPage>, ValidationProblem>> GetIpRequestsAsync(
+        string ip, [AsParameters] RangeQuery query, int? limit, string? before, StatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        AnswerAsync(query, clock, range => queries.IpRequestsAsync(ip, range, limit, before, ct));
 
     private static async Task<Results<EmptyHttpResult, ValidationProblem>> GetIpRequestsCsvAsync(
-        string ip, [AsParameters] RangeQuery query, HttpContext context, ReadRanges ranges, IpRequestsQuery requests, CancellationToken ct)
+        string ip, [AsParameters] RangeQuery query, HttpContext context, StatsQueries queries, TimeProvider clock, CancellationToken ct)
     {
-        var (range, errors) = await ranges.ResolveAsync(query, ct);
-        var address = ParseIp(ip, ref errors);
-        if (errors is not null)
+        if (!query.TryRead(clock.GetUtcNow(), out var range, out var errors))
         {
             return TypedResults.ValidationProblem(errors);
         }
+        var answer = await queries.IpRequestsCsvAsync(ip, range, ct);
+        if (answer.Errors is { } refused)
+        {
+            return TypedResults.ValidationProblem(refused);
+        }
+        var csv = answer.Value!;
         context.Response.ContentType = "text/csv; charset=utf-8";
-        context.Response.Headers.ContentDisposition = $"attachment; filename=\"requests-{address!.ToString().Replace(':', '-')}.csv\"";
-        await RequestsCsv.WriteAsync(context.Response.Body, requests, address, range!, ct);
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{csv.FileName}\"";
+        await csv.WriteAsync(context.Response.Body, ct);
         return TypedResults.Empty;
     }
 
-    internal static async Task<Results<Ok<List<MemoryPoint>>, ValidationProblem>> GetMemoryAsync(
-        [AsParameters] RangeQuery query, ReadRanges ranges, HostRecordsQuery records, CancellationToken ct)
-    {
-        var (range, errors) = await ranges.ResolveAsync(query, ct);
-        return errors is not null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(await records.MemoryAsync(range!, ct));
-    }
+    private static Task<Results<Ok<List<MemoryPoint>>, ValidationProblem>> GetMemoryAsync(
+        [AsParameters] RangeQuery query, StatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        AnswerAsync(query, clock, range => queries.MemoryAsync(range, ct));
 
-    internal static async Task<Results<Ok<List<HostEventItem>>, ValidationProblem>> GetEventsAsync(
-        [AsParameters] RangeQuery query, ReadRanges ranges, HostRecordsQuery records, CancellationToken ct)
-    {
-        var (range, errors) = await ranges.ResolveAsync(query, ct);
-        return errors is not null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(await records.EventsAsync(range!, ct));
-    }
+    private static Task<Results<Ok<List<HostEventItem>>, ValidationProblem>> GetEventsAsync(
+        [AsParameters] RangeQuery query, StatsQueries queries, TimeProvider clock, CancellationToken ct) =>
+        AnswerAsync(query, clock, range => queries.EventsAsync(range, ct));
 
-    private static void CheckCount(ref Dictionary<string, string[]>? errors, string name, int? value, int max)
+    // A range that cannot be read is refused with its reasons; the other parameters are checked with a range that can.
+    private static async Task<Results<Ok<T>, ValidationProblem>> AnswerAsync<T>(
+        RangeQuery query, TimeProvider clock, Func<TimeRange, Task<ReadAnswer<T>>> read)
+        where T : class
     {
-        if (value is < 1 || value > max)
+        if (!query.TryRead(clock.GetUtcNow(), out var range, out var errors))
         {
-            (errors ??= [])[name] = [$"must be between 1 and {max}"];
+            return TypedResults.ValidationProblem(errors);
         }
-    }
-
-    private static IPAddress? ParseIp(string text, ref Dictionary<string, string[]>? errors)
-    {
-        // IPAddress.TryParse also takes legacy forms ("10.1" is 10.0.0.1): an IPv4 address must be a dotted quad.
-        var isDottedQuad = text.Count(c => c == '.') == 3 && text.All(c => char.IsAsciiDigit(c) || c == '.');
-        if (IPAddress.TryParse(text, out var address) && !text.Contains('%', StringComparison.Ordinal)
-            && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || isDottedQuad))
-        {
-            // An IPv4 address written as IPv6 (::ffff:1.2.3.4) is stored as the IPv4 address.
-            return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-        }
-        (errors ??= [])["ip"] = ["must be an IPv4 or IPv6 address"];
-        return null;
+        var answer = await read(range);
+        return answer.Errors is { } refused ? TypedResults.ValidationProblem(refused) : TypedResults.Ok(answer.Value!);
     }
 }

@@ -11,19 +11,17 @@ internal sealed class TrafficQuery(NpgsqlDataSource dataSource, IpRanking rankin
     public const int DefaultTop = 5;
     public const int MaxTop = 50;
 
-    // $1..$6: see ReadRange.AddRollupParameters.
     private const string TotalSql = """
-        SELECT date_bin($6, minute, timestamptz '1970-01-01 00:00:00+00') AS bucket, sum(requests)::bigint
+        SELECT date_bin(@step, minute, timestamptz '1970-01-01 00:00:00+00') AS bucket, sum(requests)::bigint
         FROM access_host_minute
-        WHERE minute >= $2 AND minute < $3 AND ($1::integer IS NULL OR host_id = $1)
+        WHERE minute >= @first_minute AND minute < @end_minute AND (@host_id::integer IS NULL OR host_id = @host_id)
         GROUP BY bucket
         """;
 
-    // $7: the IPs.
     public const string PerIpSql = """
-        SELECT client_ip, date_bin($6, minute, timestamptz '1970-01-01 00:00:00+00') AS bucket, sum(requests)::bigint
+        SELECT client_ip, date_bin(@step, minute, timestamptz '1970-01-01 00:00:00+00') AS bucket, sum(requests)::bigint
         FROM access_minute
-        WHERE client_ip = ANY($7) AND minute >= $2 AND minute < $3 AND ($1::integer IS NULL OR host_id = $1)
+        WHERE client_ip = ANY(@ips) AND minute >= @first_minute AND minute < @end_minute AND (@host_id::integer IS NULL OR host_id = @host_id)
         GROUP BY client_ip, bucket
         """;
 
@@ -75,7 +73,7 @@ internal sealed class TrafficQuery(NpgsqlDataSource dataSource, IpRanking rankin
         }
         await using var command = dataSource.CreateCommand(PerIpSql);
         range.AddRollupParameters(command);
-        command.Parameters.Add(new() { Value = ips, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Inet });
+        command.Parameters.AddWithValue("ips", NpgsqlDbType.Array | NpgsqlDbType.Inet, ips);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

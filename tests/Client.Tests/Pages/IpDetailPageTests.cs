@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using Dashboard.Client.Api;
+using Dashboard.Client.Charts;
 using Dashboard.Client.Pages;
 using Dashboard.Client.State;
 using Bunit.TestDoubles;
 using Dashboard.Shared;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Client.Tests.Pages;
@@ -34,7 +36,9 @@ public sealed class IpDetailPageTests : BunitContext
         Services.AddScoped(_ => new HttpClient(_api) { BaseAddress = new Uri("http://localhost/") });
         Services.AddScoped<IReadApi, DashboardApiClient>();
         Services.AddSingleton<IOperatorBrowser>(_browser);
+        Services.AddSingleton(ChartDrawing.ThroughInterop);
         _handedOver = AddBunitPersistentComponentState();
+        Services.AddSupplyValueFromPersistentComponentStateProvider();
         _api.Answer("api/v1/hosts", new List<HostInfo> { new("hoge", "Asia/Tokyo", "combined", At) });
         _api.Answer("api/v1/memory", new List<MemoryPoint>());
         _api.Answer("api/v1/events", new List<HostEventItem>());
@@ -80,7 +84,7 @@ public sealed class IpDetailPageTests : BunitContext
         Assert.Contains("452", shown.Find("section.panel p strong").TextContent, StringComparison.Ordinal);
         Assert.Equal(3, askedByServer);
         Assert.Equal(askedByServer, _api.RequestsTo($"api/v1/ips/{Ip}") + _api.RequestsTo("api/v1/hosts") + _api.RequestsTo("api/v1/memory"));
-        // The raw requests are the one thing the server leaves to the browser.
+        // The raw requests come with the rest: asked for once, by the server.
         shown.WaitForState(() => _api.RequestsTo($"api/v1/ips/{Ip}/requests") == 1, Patience);
     }
 

@@ -76,7 +76,7 @@ public sealed class ViewStateTests
     [Fact]
     public void The_api_query_carries_the_resolved_range_and_host()
     {
-        var query = ViewState.Parse("host=hoge&range=15m").ApiQuery(Now);
+        var query = ViewState.Parse("host=hoge&range=15m").Range(Now).ToQuery();
 
         Assert.Equal("from=2015-08-17T03%3A25%3A00%2B00%3A00&to=2015-08-17T03%3A40%3A00%2B00%3A00&host=hoge", query);
     }

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text;
+using System.Text.Json;
 using Dashboard.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -14,6 +16,15 @@ public sealed class ServerDrawnPageTests(ThreeZonesApp app) : IClassFixture<Thre
         $"from={Uri.EscapeDataString(ThreeZonesApp.Start.ToString("O"))}&to={Uri.EscapeDataString(ThreeZonesApp.Start.AddHours(1).ToString("O"))}";
 
     private const string HandedOver = "<!--Blazor-WebAssembly-Component-State:";
+
+    /// <summary>The JSON of each value the page hands to the browser (Blazor's persisted component state, base64 in a comment).</summary>
+    private static List<string> HandedOverValues(string html)
+    {
+        var start = html.IndexOf(HandedOver, StringComparison.Ordinal) + HandedOver.Length;
+        var state = html[start..html.IndexOf("-->", start, StringComparison.Ordinal)];
+        var values = JsonSerializer.Deserialize<Dictionary<string, string>>(Convert.FromBase64String(state))!;
+        return [.. values.Values.Select(value => Encoding.UTF8.GetString(Convert.FromBase64String(value)))];
+    }
 
     private async Task<(HttpStatusCode Status, string Html)> GetPageAsync(string address, string? cookie = null)
     {
@@ -37,6 +48,17 @@ public sealed class ServerDrawnPageTests(ThreeZonesApp app) : IClassFixture<Thre
         Assert.Equal(2, html.Split("data-chart=\"").Length - 1);
         Assert.Contains($">{ThreeZonesApp.Attacker}</a>", html, StringComparison.Ordinal);
         Assert.Contains(HandedOver, html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_drill_down_hands_the_browser_what_it_drew_its_requests_and_who_is_signed_in()
+    {
+        var (_, html) = await GetPageAsync($"/ips/{ThreeZonesApp.Attacker}?{Hour}&tz=utc");
+
+        var handedOver = HandedOverValues(html);
+        Assert.Contains(handedOver, v => v.Contains($"\"ip\":\"{ThreeZonesApp.Attacker}\",\"requests\":552", StringComparison.Ordinal));
+        Assert.Contains(handedOver, v => v.Contains("\"method\":\"HEAD\"", StringComparison.Ordinal)); // the first page of its requests
+        Assert.Contains("\"admin\"", handedOver);
     }
 
     [Fact]

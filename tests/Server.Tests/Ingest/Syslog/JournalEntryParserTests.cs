@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dashboard.Server.Ingest.Syslog;
+using Dashboard.Server.MemoryEvents;
 using static Dashboard.Server.Tests.Ingest.Syslog.SyslogTestData;
 
 namespace Dashboard.Server.Tests.Ingest.Syslog;

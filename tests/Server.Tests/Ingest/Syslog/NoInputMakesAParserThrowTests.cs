@@ -3,6 +3,8 @@ using System.Text.Json;
 using CsCheck;
 using Dashboard.Server.Ingest.Memory;
 using Dashboard.Server.Ingest.Syslog;
+using Dashboard.Server.MemoryEvents;
+using Dashboard.Shared;
 
 namespace Dashboard.Server.Tests.Ingest.Syslog;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using Dashboard.Server.Ingest.Syslog;
+using Dashboard.Shared;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Dashboard.Server.Ingest.Memory;
+namespace Dashboard.Server.MemoryEvents;
 
 /// <summary>
 /// The <c>oom_kill</c> counter of /proc/vmstat (Linux 4.13+): a second source of OOM kills for hosts
@@ -55,27 +55,27 @@ internal static class VmstatCounter
     }
 
     private const string FirstSql = """
-        INSERT INTO oom_kill_counters (host_id, time, oom_kill) VALUES ($1, $2, $3) ON CONFLICT (host_id) DO NOTHING
+        INSERT INTO oom_kill_counters (host_id, time, oom_kill) VALUES (@host_id, @time, @oom_kill) ON CONFLICT (host_id) DO NOTHING
         """;
 
-    private const string PreviousSql = "SELECT time, oom_kill FROM oom_kill_counters WHERE host_id = $1 FOR UPDATE";
+    private const string PreviousSql = "SELECT time, oom_kill FROM oom_kill_counters WHERE host_id = @host_id FOR UPDATE";
 
-    private const string RememberSql = "UPDATE oom_kill_counters SET time = $2, oom_kill = $3 WHERE host_id = $1";
+    private const string RememberSql = "UPDATE oom_kill_counters SET time = @time, oom_kill = @oom_kill WHERE host_id = @host_id";
 
     private const string LoggedKillsSql = $"""
         SELECT count(*) FROM host_events
-        WHERE host_id = $1 AND kind = '{HostEventKinds.OomKill}' AND time > $2 AND time <= $3 AND NOT starts_with(message, '{MessagePrefix}')
+        WHERE host_id = @host_id AND kind = '{HostEventKinds.OomKill}' AND time > @since AND time <= @until AND NOT starts_with(message, '{MessagePrefix}')
         """;
 
     private const string AddKillsSql = $"""
         INSERT INTO host_events (host_id, kind, time, message)
-        SELECT $1, '{HostEventKinds.OomKill}', $2, $3 FROM generate_series(1, $4)
+        SELECT @host_id, '{HostEventKinds.OomKill}', @time, @message FROM generate_series(1, @count)
         """;
 
     /// <summary>Records the sample and returns the kill events it made.</summary>
     public static async Task<int> RecordAsync(NpgsqlConnection connection, int hostId, DateTime timeUtc, long counter, CancellationToken ct)
     {
-        await using (var first = Command(connection, FirstSql, hostId, timeUtc, counter))
+        await using (var first = Command(connection, FirstSql, ("host_id", hostId), ("time", timeUtc), ("oom_kill", counter)))
         {
             if (await first.ExecuteNonQueryAsync(ct) == 1)
             {
@@ -84,7 +84,7 @@ internal static class VmstatCounter
         }
         DateTime previousTime;
         long previousCounter;
-        await using (var previous = Command(connection, PreviousSql, hostId))
+        await using (var previous = Command(connection, PreviousSql, ("host_id", hostId)))
         await using (var reader = await previous.ExecuteReaderAsync(ct))
         {
             await reader.ReadAsync(ct);
@@ -95,7 +95,7 @@ internal static class VmstatCounter
         {
             return 0;
         }
-        await using (var remember = Command(connection, RememberSql, hostId, timeUtc, counter))
+        await using (var remember = Command(connection, RememberSql, ("host_id", hostId), ("time", timeUtc), ("oom_kill", counter)))
         {
             await remember.ExecuteNonQueryAsync(ct);
         }
@@ -105,7 +105,7 @@ internal static class VmstatCounter
         }
         var killed = counter - previousCounter;
         long logged;
-        await using (var count = Command(connection, LoggedKillsSql, hostId, previousTime, timeUtc))
+        await using (var count = Command(connection, LoggedKillsSql, ("host_id", hostId), ("since", previousTime), ("until", timeUtc)))
         {
             logged = (long)(await count.ExecuteScalarAsync(ct))!;
         }
@@ -117,21 +117,21 @@ internal static class VmstatCounter
         var message = string.Create(CultureInfo.InvariantCulture,
             $"{MessagePrefix} rose by {killed} between {previousTime:yyyy-MM-ddTHH:mm:ssZ} and {timeUtc:yyyy-MM-ddTHH:mm:ssZ}; "
             + $"{logged} of these kills were logged by the kernel, this is one of the {killed - logged} that were not (process unknown)");
-        await using (var add = Command(connection, AddKillsSql, hostId, timeUtc, message, events))
+        await using (var add = Command(connection, AddKillsSql, ("host_id", hostId), ("time", timeUtc), ("message", message), ("count", events)))
         {
             await add.ExecuteNonQueryAsync(ct);
         }
         return events;
     }
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object[] values)
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
+        foreach (var (name, value) in parameters)
         {
             command.Parameters.Add(value is DateTime time
-                ? new NpgsqlParameter { Value = time, NpgsqlDbType = NpgsqlDbType.TimestampTz }
-                : new NpgsqlParameter { Value = value });
+                ? new NpgsqlParameter(name, NpgsqlDbType.TimestampTz) { Value = time }
+                : new NpgsqlParameter(name, value));
         }
         return command;
     }

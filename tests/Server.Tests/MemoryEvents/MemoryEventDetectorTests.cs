@@ -1,7 +1,9 @@
 using Dashboard.Server.Ingest.Syslog;
+using Dashboard.Server.MemoryEvents;
+using Dashboard.Shared;
 using static Dashboard.Server.Tests.Ingest.Syslog.SyslogTestData;
 
-namespace Dashboard.Server.Tests.Ingest.Syslog;
+namespace Dashboard.Server.Tests.MemoryEvents;
 
 // Kernel lines are verbatim from public bug reports (source beside each). Lines with a syslog header
 // go through SyslogLineParser as they would in production; dmesg-style lines are kernel messages as

@@ -1,4 +1,7 @@
-namespace Dashboard.Server.Ingest.Syslog;
+using Dashboard.Server.Ingest.Syslog;
+using Dashboard.Shared;
+
+namespace Dashboard.Server.MemoryEvents;
 
 /// <summary>
 /// Reads one host's messages in order and finds memory events, joining the two or three lines the
@@ -20,10 +23,6 @@ namespace Dashboard.Server.Ingest.Syslog;
 /// </remarks>
 public sealed class MemoryEventDetector
 {
-    // The lines of one kill are logged within milliseconds, but syslog times have whole seconds and
-    // relays add delay; the same window as HostEventStore's merge of a kill split across batches.
-    private static readonly TimeSpan JoinWindow = TimeSpan.FromSeconds(10);
-
     // How far back a line looks for the kill it belongs to, so a batch of many kills stays linear.
     private const int MaxJoinDistance = 64;
 
@@ -191,7 +190,7 @@ public sealed class MemoryEventDetector
             return;
         }
         // The kill's own lines were in an earlier batch: an event for the pid alone, which
-        // HostEventStore merges into the stored kill (same host, kind and pid within 10 s).
+        // HostEventStore merges into the stored kill (same host, kind and pid within HostEvent.SameKillWindow).
         var open = text.IndexOf('(');
         var close = text.IndexOf("), now", StringComparison.Ordinal);
         _found.Add(new Found(time, HostEventKinds.OomKill, raw)
@@ -281,7 +280,7 @@ public sealed class MemoryEventDetector
         {
             var found = _found[i];
             if ((found.Kind is HostEventKinds.OomKill or HostEventKinds.OomdKill)
-                && (time - found.TimeUtc).Duration() <= JoinWindow && match(found))
+                && (time - found.TimeUtc).Duration() <= HostEvent.SameKillWindow && match(found))
             {
                 return found;
             }
