@@ -31,11 +31,16 @@ internal static class WebhookMessages
             {
                 labels["shape"] = label;
             }
+            var annotations = new JsonObject { ["summary"] = alert.Summary, ["description"] = string.Join("; ", alert.Evidence.Facts) };
+            if (Suspects(alert) is { } suspects)
+            {
+                annotations["suspects"] = suspects;
+            }
             items.Add(new JsonObject
             {
                 ["status"] = alert.Status,
                 ["labels"] = labels,
-                ["annotations"] = new JsonObject { ["summary"] = alert.Summary, ["description"] = string.Join("; ", alert.Evidence.Facts) },
+                ["annotations"] = annotations,
                 ["startsAt"] = Rfc3339(alert.StartsAt),
                 ["endsAt"] = alert.EndsAt is { } ends ? Rfc3339(ends) : "0001-01-01T00:00:00Z",
                 ["generatorURL"] = Link(dashboard, alert) ?? "",
@@ -70,6 +75,10 @@ internal static class WebhookMessages
             {
                 text.Append(CultureInfo.InvariantCulture, $", ended {LocalTime(alert, ends)}");
             }
+            if (Suspects(alert) is { } suspects)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"; suspects: {Escape(suspects)}");
+            }
             if (Link(dashboard, alert) is { } link)
             {
                 text.Append(CultureInfo.InvariantCulture, $" <{link}|view>");
@@ -77,6 +86,11 @@ internal static class WebhookMessages
         }
         return new JsonObject { ["text"] = text.ToString() };
     }
+
+    // Who the operator should look at first when memory runs out: the address, and why.
+    private static string? Suspects(OutgoingAlert alert) => alert.Evidence.Suspects is { Count: > 0 } suspects
+        ? string.Join("; ", suspects.Take(3).Select(s => s.Facts.Count == 0 ? s.Ip : $"{s.Ip} ({string.Join(", ", s.Facts)})"))
+        : null;
 
     /// <summary>The dashboard's view of the alert: the address's page, or the host's overview, around its start.</summary>
     public static string? Link(Uri? dashboard, OutgoingAlert alert)
