@@ -44,6 +44,46 @@ public sealed record AlertSuspect(string Ip, double Score, IReadOnlyList<string>
 /// <param name="Kind"><c>oom-kill</c>, <c>oomd-kill</c> or <c>oom-invoked</c>.</param>
 public sealed record AlertVictim(DateTimeOffset Time, string Kind, int? Pid, string? Process);
 
+/// <summary>
+/// What narrows <c>GET /api/v1/alerts</c> beyond its range and host; each part is optional and they all hold together.
+/// </summary>
+/// <param name="Rule">One of <see cref="AlertRules"/>.</param>
+/// <param name="Severity">One of <see cref="AlertSeverities"/>.</param>
+/// <param name="State"><c>firing</c> or <c>resolved</c> (<see cref="AlertStates"/>).</param>
+/// <param name="Ip">The address an alert is about.</param>
+public sealed record AlertCriteria(string? Rule = null, string? Severity = null, string? State = null, string? Ip = null)
+{
+    public static AlertCriteria None { get; } = new();
+
+    /// <summary>The query string parts for the given criteria (without '?'; empty for none), in a stable order.</summary>
+    public string ToQuery()
+    {
+        List<string> parts = [];
+        Add(parts, "rule", Rule);
+        Add(parts, "severity", Severity);
+        Add(parts, "state", State);
+        Add(parts, "ip", Ip);
+        return string.Join('&', parts);
+    }
+
+    private static void Add(List<string> parts, string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            parts.Add(name + "=" + Uri.EscapeDataString(value));
+        }
+    }
+}
+
+/// <summary>An alert's states: firing while its condition holds (no end yet), resolved once it has ended.</summary>
+public static class AlertStates
+{
+    public const string Firing = "firing";
+    public const string Resolved = "resolved";
+
+    public static readonly IReadOnlyList<string> All = [Firing, Resolved];
+}
+
 /// <summary>The rules that raise alerts.</summary>
 public static class AlertRules
 {

@@ -36,6 +36,9 @@ public sealed class DashboardApiClient(HttpClient http, NavigationManager naviga
     public Task<List<HostEventItem>> GetEventsAsync(TimeRange range, CancellationToken ct) =>
         GetAsync<List<HostEventItem>>($"api/v1/events?{range.ToQuery()}", ct)!;
 
+    public Task<List<AlertItem>> GetAlertsAsync(TimeRange range, AlertCriteria criteria, CancellationToken ct) =>
+        GetAsync<List<AlertItem>>($"api/v1/alerts?{ViewQuery(range.ToQuery(), criteria.ToQuery())}", ct)!;
+
     public async Task<SessionInfo?> GetSessionAsync(CancellationToken ct)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, "api/v1/session"), ct);
@@ -76,6 +79,8 @@ public sealed class DashboardApiClient(HttpClient http, NavigationManager naviga
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/admin/tokens/{id}"), ct);
         Ensure(response);
     }
+
+    private static string ViewQuery(string range, string more) => more.Length == 0 ? range : range + "&" + more;
 
     private async Task<T?> GetAsync<T>(string uri, CancellationToken ct, bool notFoundIsNull = false)
     {

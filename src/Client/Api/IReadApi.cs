@@ -26,6 +26,9 @@ public interface IReadApi
 
     Task<List<HostEventItem>> GetEventsAsync(TimeRange range, CancellationToken ct);
 
+    /// <summary>The alerts that held in the range, newest first, as the criteria narrow them.</summary>
+    Task<List<AlertItem>> GetAlertsAsync(TimeRange range, AlertCriteria criteria, CancellationToken ct);
+
     /// <summary>Who is signed in, or null.</summary>
     Task<SessionInfo?> GetSessionAsync(CancellationToken ct);
 }

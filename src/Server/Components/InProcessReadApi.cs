@@ -38,6 +38,9 @@ internal sealed class InProcessReadApi(
     public Task<List<HostEventItem>> GetEventsAsync(TimeRange range, CancellationToken ct) =>
         ReadAsync(async queries => ValueOf(await queries.EventsAsync(range, ct)));
 
+    public Task<List<AlertItem>> GetAlertsAsync(TimeRange range, AlertCriteria criteria, CancellationToken ct) =>
+        ReadAsync(async queries => ValueOf(await queries.AlertsAsync(range, criteria, ct)));
+
     public async Task<SessionInfo?> GetSessionAsync(CancellationToken ct) =>
         await AllowsAsync(Policies.Operator) is { } user ? SessionApi.GetSession(user).Value : null;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Claims;
 using Dashboard.Server.Detection.Notifications;
 using Dashboard.Server.Hosts;
@@ -50,37 +49,14 @@ public static class AlertsApi
     }
 
     internal static async Task<Results<Ok<List<AlertItem>>, ValidationProblem>> GetAlertsAsync(
-        [AsParameters] RangeQuery query, string? rule, string? severity, string? state, string? ip, ReadRanges ranges, AlertQueries alerts, TimeProvider clock, CancellationToken ct)
+        [AsParameters] RangeQuery query, string? rule, string? severity, string? state, string? ip, StatsQueries queries, TimeProvider clock, CancellationToken ct)
     {
-        ReadRange? range = null;
-        Dictionary<string, string[]>? errors;
-        if (query.TryRead(clock.GetUtcNow(), out var asked, out errors))
-        {
-            (range, errors) = await ranges.ResolveAsync(asked, ct);
-        }
-        if (rule is not null && !AlertRules.All.Contains(rule))
-        {
-            (errors ??= [])["rule"] = [$"must be one of {string.Join(", ", AlertRules.All)}"];
-        }
-        if (severity is not null && !AlertSeverities.All.Contains(severity))
-        {
-            (errors ??= [])["severity"] = [$"must be one of {string.Join(", ", AlertSeverities.All)}"];
-        }
-        if (state is not (null or "firing" or "resolved"))
-        {
-            (errors ??= [])["state"] = ["must be firing or resolved"];
-        }
-        IPAddress? address = null;
-        if (ip is not null && !IPAddress.TryParse(ip, out address))
-        {
-            (errors ??= [])["ip"] = ["must be an IPv4 or IPv6 address"];
-        }
-        if (errors is not null)
+        if (!query.TryRead(clock.GetUtcNow(), out var range, out var errors))
         {
             return TypedResults.ValidationProblem(errors);
         }
-        var filter = new AlertFilter(rule, severity, state is null ? null : state == "firing", address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address);
-        return TypedResults.Ok(await alerts.ListAsync(range!, filter, ct));
+        var answer = await queries.AlertsAsync(range, new AlertCriteria(rule, severity, state, ip), ct);
+        return answer.Errors is { } refused ? TypedResults.ValidationProblem(refused) : TypedResults.Ok(answer.Value!);
     }
 
     private static async Task<Ok<List<WebhookInfo>>> ListWebhooksAsync(WebhookRegistry webhooks, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using System.Net;
 using Dashboard.Server.Data;
+using Dashboard.Server.Detection;
 using Dashboard.Server.MemoryEvents;
 using Dashboard.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +14,7 @@ namespace Dashboard.Server.Stats;
 /// </summary>
 internal sealed class StatsQueries(
     DashboardDb db, ReadRanges ranges, TrafficQuery traffic, IpListQuery ipList, IpDetailQuery ipDetail,
-    IpRequestsQuery ipRequests, MemoryQuery memory, HostEventsQuery hostEvents)
+    IpRequestsQuery ipRequests, MemoryQuery memory, HostEventsQuery hostEvents, AlertQueries alerts)
 {
     public async Task<List<HostInfo>> HostsAsync(CancellationToken ct) =>
         await db.Hosts.AsNoTracking().OrderBy(h => h.Name)
@@ -80,6 +81,30 @@ internal sealed class StatsQueries(
     {
         var (read, errors) = await ranges.ResolveAsync(range, ct);
         return errors is not null ? ReadAnswer<List<HostEventItem>>.Refused(errors) : new(await hostEvents.GetAsync(read!, ct));
+    }
+
+    /// <summary>The alerts whose time overlaps the range (a firing one reaches to now), newest first, as the criteria narrow them.</summary>
+    public async Task<ReadAnswer<List<AlertItem>>> AlertsAsync(TimeRange range, AlertCriteria criteria, CancellationToken ct)
+    {
+        var (read, errors) = await ranges.ResolveAsync(range, ct);
+        CheckOneOf(ref errors, "rule", criteria.Rule, AlertRules.All);
+        CheckOneOf(ref errors, "severity", criteria.Severity, AlertSeverities.All);
+        CheckOneOf(ref errors, "state", criteria.State, AlertStates.All);
+        var address = criteria.Ip is null ? null : ParseIp(criteria.Ip, ref errors);
+        if (errors is not null)
+        {
+            return ReadAnswer<List<AlertItem>>.Refused(errors);
+        }
+        var filter = new AlertFilter(criteria.Rule, criteria.Severity, criteria.State is null ? null : criteria.State == AlertStates.Firing, address);
+        return new(await alerts.ListAsync(read!, filter, ct));
+    }
+
+    private static void CheckOneOf(ref Dictionary<string, string[]>? errors, string name, string? value, IReadOnlyList<string> allowed)
+    {
+        if (value is not null && !allowed.Contains(value))
+        {
+            (errors ??= [])[name] = [$"must be one of {string.Join(", ", allowed)}"];
+        }
     }
 
     private static void CheckCount(ref Dictionary<string, string[]>? errors, string name, int? value, int max)
