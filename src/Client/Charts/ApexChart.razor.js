@@ -98,6 +98,9 @@ function toAnnotations(annotations, onClick, range) {
   const rightEdge = range.xMax - (range.xMax - range.xMin) / 5;
   return {
     xaxis: annotations.map((a, index) => {
+      if (a.x2 != null) {
+        return toBand(a, () => onClick(index), rightEdge);
+      }
       const color = safeColor(a.color) ?? (a.strong ? '#d62728' : '#8c8c8c');
       const across = a.labelRow != null;
       return {
@@ -126,12 +129,39 @@ function toAnnotations(annotations, onClick, range) {
   };
 }
 
+// An alert: a shaded band over its time, labelled at the foot of the plot (kills are labelled at the top).
+// Its id becomes a class of its rect and label: a constant, never text from the data.
+function toBand(a, onClick, rightEdge) {
+  const color = safeColor(a.color) ?? '#f4b942';
+  return {
+    id: 'aid-alert-band',
+    x: a.x,
+    x2: a.x2,
+    fillColor: color,
+    opacity: 0.14,
+    borderColor: color,
+    strokeDashArray: 0,
+    label: {
+      text: a.label,
+      orientation: 'horizontal',
+      position: 'bottom',
+      textAnchor: a.x > rightEdge ? 'end' : 'start',
+      offsetX: a.x > rightEdge ? 0 : 2,
+      offsetY: -6 - (a.labelRow ?? 0) * 15,
+      borderColor: color,
+      style: { color: '#111', background: color, fontSize: '10px', fontWeight: 600 },
+      click: onClick,
+    },
+  };
+}
+
 // ApexCharts draws each marker's line, then its label, marker after marker: in a burst of kills every
 // later line crosses the earlier labels. Moving the labels (boxes and texts) after all the lines keeps
 // every label readable; their click handlers move with them.
 function raiseAnnotationLabels(element) {
   for (const group of element.querySelectorAll('.apexcharts-xaxis-annotations')) {
-    for (const label of [...group.querySelectorAll(':scope > rect, :scope > text')]) {
+    // Alert bands (rects of their own) stay beneath: only the labels' boxes and texts move.
+    for (const label of [...group.querySelectorAll(':scope > rect:not(.apexcharts-annotation-rect), :scope > text')]) {
       group.appendChild(label);
     }
   }

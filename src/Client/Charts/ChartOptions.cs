@@ -86,7 +86,7 @@ public sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points, 
 /// <param name="Y">The value; null leaves a gap.</param>
 public readonly record struct ChartPoint(long X, double? Y);
 
-/// <summary>A vertical marker line across the plot.</summary>
+/// <summary>A vertical marker line across the plot, or with <paramref name="X2"/> a shaded band.</summary>
 /// <param name="X">Where, in epoch milliseconds in the display zone.</param>
 /// <param name="Label">Text written along the line (for an OOM kill, the killed process); empty for none.</param>
 /// <param name="Color">A CSS colour, <c>#rgb</c>/<c>#rrggbb</c> or a colour name; null for red when strong, grey otherwise.</param>
@@ -94,9 +94,10 @@ public readonly record struct ChartPoint(long X, double? Y);
 /// <param name="LabelRow">
 /// Null writes the label along the line. A row number writes it across, that many label heights below
 /// the top: markers too close for their labels to fit side by side get successive rows, so a burst of
-/// kills reads as a column of labels.
+/// kills reads as a column of labels. A band's label is always written across, that many rows above the foot of the plot.
 /// </param>
-public sealed record XAnnotation(long X, string Label, string? Color = null, bool Strong = false, int? LabelRow = null);
+/// <param name="X2">Where a band ends (epoch ms, display zone); null for a line. Bands (alerts) are drawn beneath the lines.</param>
+public sealed record XAnnotation(long X, string Label, string? Color = null, bool Strong = false, int? LabelRow = null, long? X2 = null);
 
 /// <summary>An x range the user selected on a chart by dragging across it.</summary>
 /// <param name="From">Start, epoch milliseconds in the display zone.</param>

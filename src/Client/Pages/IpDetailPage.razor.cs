@@ -20,18 +20,20 @@ public sealed partial class IpDetailPage : ViewPage<IpDetailData>
         var detail = await Api.GetIpAsync(Ip, range, ct);
         if (detail is null)
         {
-            return new IpDetailData(null, [], [], new RequestPage([], null));
+            return new IpDetailData(null, [], [], new RequestPage([], null), []);
         }
         var hostsOfIp = detail.Hosts.Select(h => h.Host).ToHashSet();
         var allMemory = Api.GetMemoryAsync(range, ct);
         var allEvents = Api.GetEventsAsync(range, ct);
         var requests = Api.GetRequestsAsync(Ip, range, null, RequestsTable.PageSize, ct);
-        await Task.WhenAll(allMemory, allEvents, requests);
+        var allAlerts = Api.GetAlertsAsync(range, AlertCriteria.None, ct);
+        await Task.WhenAll(allMemory, allEvents, requests, allAlerts);
         return new IpDetailData(
             detail,
             [.. (await allMemory).Where(m => hostsOfIp.Contains(m.Host))],
             [.. (await allEvents).Where(e => hostsOfIp.Contains(e.Host))],
-            await requests);
+            await requests,
+            [.. (await allAlerts).Where(a => Concerns(a, detail.Ip))]);
     }
 
     /// <summary>The zone of the host chosen in the view, else of the one host the address was seen on.</summary>
@@ -40,6 +42,10 @@ public sealed partial class IpDetailPage : ViewPage<IpDetailData>
         var zoneHost = View.Host ?? (data.Detail?.Hosts is [var only] ? only.Host : null);
         return hosts.FirstOrDefault(h => h.Name == zoneHost)?.TimeZone;
     }
+
+    /// <summary>An alert about the address, or one that names it as a suspect.</summary>
+    private static bool Concerns(AlertItem alert, string ip) =>
+        alert.Ip == ip || alert.Evidence.Suspects?.Any(s => s.Ip == ip) == true;
 
     private static TrafficResponse Timeline(IpDetail detail) => new(
         detail.StepSeconds,
@@ -57,6 +63,6 @@ public sealed partial class IpDetailPage : ViewPage<IpDetailData>
 
 /// <summary>
 /// What the drill-down shows for one view: the address's detail (null if it sent nothing), its hosts' memory and
-/// events, and the first page of its requests.
+/// events, the first page of its requests, and the alerts about it or naming it as a suspect.
 /// </summary>
-public sealed record IpDetailData(IpDetail? Detail, List<MemoryPoint> Memory, List<HostEventItem> Events, RequestPage Requests);
+public sealed record IpDetailData(IpDetail? Detail, List<MemoryPoint> Memory, List<HostEventItem> Events, RequestPage Requests, List<AlertItem> Alerts);

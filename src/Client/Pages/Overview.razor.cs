@@ -18,8 +18,9 @@ public sealed partial class Overview : ViewPage<OverviewData>
         var ips = Api.GetIpsAsync(range, TableIps, ct);
         var memory = Api.GetMemoryAsync(range, ct);
         var events = Api.GetEventsAsync(range, ct);
-        await Task.WhenAll(traffic, ips, memory, events);
-        return new OverviewData(await traffic, await ips, await memory, await events);
+        var alerts = Api.GetAlertsAsync(range, AlertCriteria.None, ct);
+        await Task.WhenAll(traffic, ips, memory, events, alerts);
+        return new OverviewData(await traffic, await ips, await memory, await events, await alerts);
     }
 
     protected override string Address(ViewState view) => view.Link("");
@@ -41,4 +42,4 @@ public sealed partial class Overview : ViewPage<OverviewData>
 }
 
 /// <summary>What the overview shows for one view.</summary>
-public sealed record OverviewData(TrafficResponse Traffic, List<IpSummary> Ips, List<MemoryPoint> Memory, List<HostEventItem> Events);
+public sealed record OverviewData(TrafficResponse Traffic, List<IpSummary> Ips, List<MemoryPoint> Memory, List<HostEventItem> Events, List<AlertItem> Alerts);

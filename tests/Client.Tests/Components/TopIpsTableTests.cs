@@ -1,6 +1,7 @@
 using Dashboard.Client.Components;
 using Dashboard.Client.State;
 using Dashboard.Shared;
+using static Dashboard.Client.Tests.Alerts.DemoAlerts;
 
 namespace Dashboard.Client.Tests.Components;
 
@@ -17,8 +18,9 @@ public sealed class TopIpsTableTests : BunitContext
 
     public TopIpsTableTests() => JSInterop.Mode = JSRuntimeMode.Loose;
 
-    private IRenderedComponent<TopIpsTable> RenderTable() => Render<TopIpsTable>(p => p
+    private IRenderedComponent<TopIpsTable> RenderTable(IReadOnlyList<AlertItem>? alerts = null) => Render<TopIpsTable>(p => p
         .Add(t => t.Ips, Ips)
+        .Add(t => t.Alerts, alerts ?? [])
         .Add(t => t.TotalRequests, 1000)
         .Add(t => t.Zone, DisplayZone.For(ZoneMode.Host, "Asia/Tokyo", TimeZoneInfo.Utc))
         .Add(t => t.ViewQuery, "host=hoge&tz=host"));
@@ -71,5 +73,20 @@ public sealed class TopIpsTableTests : BunitContext
         Assert.Contains("45.2%", firstRow, StringComparison.Ordinal);
         Assert.Contains("08-17 12:10:00", firstRow, StringComparison.Ordinal);
         Assert.Contains("124", firstRow, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_flagged_address_carries_a_badge_naming_its_alert_and_a_suspect_one_says_so()
+    {
+        var memory = Memory() with { Evidence = Memory().Evidence with { Suspects = [new("10.0.0.9", 0.4, ["rose 3 min before memory fell"])] } };
+
+        var rows = RenderTable([Shape(), Surge(), memory]).FindAll("tbody tr");
+
+        var attacker = rows[0].QuerySelector(".badge")!;
+        Assert.Equal("Range-header DoS pattern", attacker.TextContent);
+        Assert.Contains("critical", attacker.ClassList);
+        Assert.Contains("452 requests", attacker.GetAttribute("title"), StringComparison.Ordinal);
+        Assert.Null(rows[1].QuerySelector(".badge"));
+        Assert.Equal("suspect", rows[2].QuerySelector(".badge")!.TextContent);
     }
 }

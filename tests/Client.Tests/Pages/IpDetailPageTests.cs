@@ -5,6 +5,7 @@ using Dashboard.Client.Api;
 using Dashboard.Client.Charts;
 using Dashboard.Client.Pages;
 using Dashboard.Client.State;
+using Dashboard.Client.Tests.Alerts;
 using Bunit.TestDoubles;
 using Dashboard.Shared;
 using Microsoft.AspNetCore.Components;
@@ -42,8 +43,26 @@ public sealed class IpDetailPageTests : BunitContext
         _api.Answer("api/v1/hosts", new List<HostInfo> { new("hoge", "Asia/Tokyo", "combined", At) });
         _api.Answer("api/v1/memory", new List<MemoryPoint>());
         _api.Answer("api/v1/events", new List<HostEventItem>());
+        _api.Answer("api/v1/alerts", new List<AlertItem>());
         _api.Answer($"api/v1/ips/{Ip}/requests", new RequestPage([], null));
         SetRendererInfo(InBrowser);
+    }
+
+    [Fact]
+    public void Shows_the_alerts_about_the_address_and_those_naming_it_as_a_suspect_with_their_evidence()
+    {
+        var elsewhere = DemoAlerts.Surge() with { Id = 9, Ip = "10.0.0.9", Summary = "10.0.0.9: surge of 300 requests" };
+        _api.AnswerInstead("api/v1/alerts", new List<AlertItem> { DemoAlerts.Memory(), DemoAlerts.Shape(), elsewhere });
+        _api.Answer($"api/v1/ips/{Ip}", Detail(requests: 452));
+
+        var page = RenderAt("range=1h");
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("section.ip-alerts article.alert-card").Count), Patience);
+        var shape = page.Find("section.ip-alerts article[data-rule=request-shape]");
+        Assert.Contains("100% of its requests were HEAD answered 206", shape.TextContent, StringComparison.Ordinal);
+        var memory = page.Find("section.ip-alerts article[data-rule=memory-exhaustion]");
+        Assert.Contains("rose 21 min before memory fell, 100% HEAD→206, no user agent", memory.QuerySelector(".suspects")!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.0.0.9", page.Find("section.ip-alerts").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,60 +173,4 @@ public sealed class IpDetailPageTests : BunitContext
         new Dictionary<string, long> { ["200"] = requests },
         new Dictionary<string, long> { ["GET"] = requests },
         [new PathCount("/", requests)], [], [new HostCount("hoge", requests)], requests);
-
-    /// <summary>
-    /// Answers by path, each path's answers in the order they were scripted (the last one repeats); a held
-    /// answer waits until the test releases it.
-    /// </summary>
-    private sealed class ScriptedApi : HttpMessageHandler
-    {
-        private readonly ConcurrentDictionary<string, ConcurrentQueue<Func<Task<object>>>> _answers = new();
-        private readonly ConcurrentDictionary<Task, bool> _served = new();
-
-        public void Answer(string path, object body) => Script(path, () => Task.FromResult(body));
-
-        public TaskCompletionSource<object> Hold(string path)
-        {
-            var held = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-            Script(path, async () =>
-            {
-                var body = await held.Task;
-                _served[held.Task] = true;
-                return body;
-            });
-            return held;
-        }
-
-        public bool Served(TaskCompletionSource<object> held) => _served.ContainsKey(held.Task);
-
-        private readonly ConcurrentDictionary<string, int> _requests = new();
-
-        /// <summary>How many requests the API was sent for a path.</summary>
-        public int RequestsTo(string path) => _requests.GetValueOrDefault(path);
-
-        private void Script(string path, Func<Task<object>> answer) => _answers.GetOrAdd(path, _ => new()).Enqueue(answer);
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath.TrimStart('/'));
-            _requests.AddOrUpdate(path, 1, (_, count) => count + 1);
-            if (!_answers.TryGetValue(path, out var answers) || !answers.TryPeek(out var answer))
-            {
-                return new HttpResponseMessage(HttpStatusCode.NotFound);
-            }
-            if (answers.Count > 1)
-            {
-                answers.TryDequeue(out answer);
-            }
-            var body = await answer!();
-            return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(body, body.GetType()) };
-        }
-    }
-
-    private sealed class KnownBrowser : IOperatorBrowser
-    {
-        public TimeZoneInfo? TimeZone { get; set; } = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
-
-        public bool? Dark => true;
-    }
 }
