@@ -67,6 +67,24 @@ public sealed class MarkupInLogsTests(DashboardFixture dashboard)
         await watch.AssertNothingRanAsync();
     }
 
+    [Fact]
+    public async Task Markup_in_a_killed_process_name_shows_as_text_in_its_alert_on_the_alerts_page_and_runs_nothing()
+    {
+        await ShipOnceAsync();
+        await using var context = await dashboard.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var watch = new ScriptWatch(page);
+
+        // Live: the page reads again every few seconds, until detection has read what was shipped.
+        await page.GotoAsync($"alerts?{Range}&rule=oom-kill&live=1");
+        var alert = page.Locator("article.alert-card[data-rule=oom-kill]");
+
+        await Assertions.Expect(alert.Locator(".summary")).ToHaveTextAsync($"OOM kill: {Process} 4242");
+        Assert.Equal([Process], await alert.Locator(".victims tbody td:nth-child(3)").AllTextContentsAsync());
+        Assert.Equal(0, await alert.Locator("b").CountAsync());
+        await watch.AssertNothingRanAsync();
+    }
+
     private static ILocator Breakdown(IPage page, string title) =>
         page.Locator(".breakdown", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = title, Exact = true }) });
 

@@ -1,7 +1,7 @@
 using Dashboard.Tests.Infrastructure;
 using Microsoft.Playwright;
 
-// The README's pictures: the published server's demo incident in Debian's Chromium, dark, 1440×900.
+// The README's pictures (overview, drill-down, alerts): the published server's demo incident in Debian's Chromium, dark, 1440×900.
 //   dotnet run -c Release --project tests/Screenshots [-- FOLDER]      (default: docs/screenshots)
 var folder = args is [var given] ? Path.GetFullPath(given) : Path.Combine(Repository.Root, "docs", "screenshots");
 DebianChromium.RequireInstalled();
@@ -38,11 +38,17 @@ await SaveWhenDrawnAsync(page, "table.top-ips tbody tr", Path.Combine(folder, "o
 await page.GotoAsync("ips/202.215.15.8?host=hoge&from=2015-08-17T12:00:00%2B09:00&to=2015-08-17T12:35:00%2B09:00&tz=host");
 await SaveWhenDrawnAsync(page, ".requests tbody tr", Path.Combine(folder, "ip-detail.png"));
 
-// Waits until WebAssembly runs the page and it shows both charts, dark, and its rows; then saves the whole page.
-static async Task SaveWhenDrawnAsync(IPage page, string rows, string path)
+await page.GotoAsync("alerts?host=hoge&from=2015-08-17T11:50:00%2B09:00&to=2015-08-17T12:50:00%2B09:00&tz=host&severity=critical");
+await SaveWhenDrawnAsync(page, "article.alert-card", Path.Combine(folder, "alerts.png"), charts: false);
+
+// Waits until WebAssembly runs the page and it shows both charts (if it has them), dark, and its rows; then saves the whole page.
+static async Task SaveWhenDrawnAsync(IPage page, string rows, string path, bool charts = true)
 {
     await page.Locator(".app-root[data-interactive]").WaitForAsync();
-    await page.Locator(".apex-chart .apexcharts-canvas.apexcharts-theme-dark").Nth(1).WaitForAsync();
+    if (charts)
+    {
+        await page.Locator(".apex-chart .apexcharts-canvas.apexcharts-theme-dark").Nth(1).WaitForAsync();
+    }
     await page.Locator(rows).First.WaitForAsync();
     // Away from the charts, so that no tooltip or crosshair is in the picture.
     await page.Mouse.MoveAsync(0, 0);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dashboard.Server.Detection;
 using Dashboard.Shared;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -27,6 +28,9 @@ internal sealed class DemoService(
     : BackgroundService
 {
     private static readonly TimeSpan LiveSlice = TimeSpan.FromSeconds(2);
+
+    // The link opens on the overview with its alert bar: detection reads the incident in a few seconds.
+    private static readonly TimeSpan DetectionPatience = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,6 +65,10 @@ internal sealed class DemoService(
             {
                 var result = await loader.LoadAsync(DemoBatches.All(DemoIncident.Create()), stoppingToken);
                 logger.LogInformation("Demo incident: {Accepted} lines and samples stored, {Rejected} rejected", result.Accepted, result.Rejected);
+                if (!await services.GetRequiredService<DetectionProgress>().CaughtUpAsync(DetectionPatience, stoppingToken))
+                {
+                    logger.LogWarning("Detection has not read the whole incident after {Patience}: its alerts may still be coming", DetectionPatience);
+                }
                 await Console.Out.WriteLineAsync($"Demo incident loaded: open {DemoLinks.Overview(address)}");
             }
         }

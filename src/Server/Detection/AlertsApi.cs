@@ -26,6 +26,7 @@ public static class AlertsApi
         builder.Services.AddSingleton<DetectionRound>();
         builder.Services.AddSingleton<DetectionSignal>();
         builder.Services.AddSingleton<AlertQueries>();
+        builder.Services.AddSingleton<DetectionProgress>();
         builder.Services.AddHttpClient(WebhookSender.ClientName);
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<Notifier>();

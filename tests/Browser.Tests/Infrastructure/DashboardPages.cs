@@ -52,9 +52,9 @@ public static class DashboardPages
     /// <summary>Solid red marker lines: one per OOM kill.</summary>
     public static ILocator KillMarkers(ILocator chart) => chart.Locator($".apexcharts-xaxis-annotations line[stroke='{KillRed}']");
 
-    /// <summary>The texts of the markers' labels that say something (kills; other memory events are unlabelled).</summary>
+    /// <summary>The texts of the event markers' labels that say something (kills; other memory events are unlabelled; alert bands are not markers).</summary>
     public static async Task<List<string>> MarkerLabelsAsync(ILocator chart) =>
-        [.. (await chart.Locator(".apexcharts-xaxis-annotation-label").AllTextContentsAsync()).Where(t => t.Length > 0)];
+        [.. (await chart.Locator(".apexcharts-xaxis-annotation-label:not(.aid-alert-band)").AllTextContentsAsync()).Where(t => t.Length > 0)];
 
     /// <summary>How tall each series is drawn (SVG bounding box), by ApexCharts' series name: above zero means data was drawn.</summary>
     public static async Task<Dictionary<string, double>> SeriesHeightsAsync(ILocator chart) =>
