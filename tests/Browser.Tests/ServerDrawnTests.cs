@@ -31,7 +31,9 @@ public sealed class ServerDrawnTests(DashboardFixture dashboard)
         }
         var traffic = await SeriesHeightsAsync(TrafficChart(page));
         Assert.True(traffic["202x215x15x8"] > 50, $"the attacker's area is {traffic["202x215x15x8"]} px tall");
-        Assert.Equal(["202.215.15.8", "475"], (await RowsAsync(page.Locator("table.top-ips")))[0][..2]);
+        Assert.Equal("202.215.15.8", await TopIpRows(page).First.Locator("a").TextContentAsync());
+        Assert.Equal("475", (await RowsAsync(page.Locator("table.top-ips")))[0][1]);
+        Assert.Contains("202.215.15.8 on hoge: Range-header DoS pattern", await page.Locator(".alert-bar .sentence").First.TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator(".app-root[data-interactive]").CountAsync());
     }
 

@@ -91,8 +91,8 @@ public static class AlertSentences
             case AlertRules.Surge:
                 return $"surge {when}{requests}";
             case AlertRules.MemoryExhaustion:
-                // Its summary is the forecast made when it started: told as such once it is over.
-                return alert.EndsAt is null ? alert.Summary : $"at {Clock(alert.StartsAt, zone, to)}, {alert.Summary}";
+                // Firing, its summary is the forecast ("memory runs out in about 9 min"); once over, the time it held says more.
+                return alert.EndsAt is null ? alert.Summary : $"memory running out {when}";
             case AlertRules.OomKill:
                 var kills = alert.Evidence.Victims?.Count(v => v.Kind != HostEventKinds.OomInvoked) ?? 0;
                 var what = kills switch

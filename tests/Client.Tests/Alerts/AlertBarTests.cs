@@ -56,7 +56,7 @@ public sealed partial class AlertBarTests : BunitContext
 
         Assert.Equal(
             ["critical 202.215.15.8 on hoge: Range-header DoS pattern, CVE-2011-3192 12:10–12:20, 452 requests; "
-                + "at 12:21, memory runs out in about 9 min; 2 OOM kills 12:31–12:33"],
+                + "memory running out 12:21–12:34; 2 OOM kills 12:31–12:33"],
             Sentences(bar));
     }
 
