@@ -31,7 +31,8 @@ internal sealed class BenchServer : IAsyncDisposable
     public string ConnectionString => _postgres.ConnectionString;
 
     /// <param name="serverFolder">A published server to run (the UI needs its static files); null runs the one beside this program.</param>
-    public static async Task<BenchServer> StartAsync(string? serverFolder = null)
+    /// <param name="settings">Configuration for the server, as environment variables (<c>Dashboard__Detection__Enabled</c>).</param>
+    public static async Task<BenchServer> StartAsync(string? serverFolder = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         // DASHBOARD_BENCH_KEEP names a folder to keep the cluster in afterwards (to look at plans with psql).
         var folder = Environment.GetEnvironmentVariable("DASHBOARD_BENCH_KEEP") is { Length: > 0 } keep
@@ -41,7 +42,7 @@ internal sealed class BenchServer : IAsyncDisposable
         var launch = new ServerLaunch(serverFolder ?? AppContext.BaseDirectory)
         {
             ConnectionString = postgres.ConnectionString,
-            Environment = new Dictionary<string, string>
+            Environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
             {
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",

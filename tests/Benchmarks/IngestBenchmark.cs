@@ -17,9 +17,8 @@ internal static class IngestBenchmark
     {
         await using var server = await BenchServer.StartAsync();
         var token = await server.AddHostAsync("bench");
-        var start = DateTimeOffset.UtcNow.AddHours(-1);
-        var lines = new AccessLogGenerator(requestsPerVisit: requestsPerVisit).Lines(lineCount, new DateTimeOffset(start.DateTime, TimeSpan.FromHours(2)).AddHours(2), TimeSpan.FromMinutes(50)).ToArray();
-        var bodies = lines.Chunk(batchLines).Select(chunk => Encoding.UTF8.GetBytes(string.Join('\n', chunk) + "\n")).ToArray();
+        var lines = LastHourLines(lineCount, requestsPerVisit);
+        var bodies = Bodies(lines, batchLines);
         var rows = ParsedRows.From(lines).Chunk(batchLines).ToArray();
         var hostId = await HostIdAsync(server.ConnectionString, "bench");
         Console.WriteLine($"ingest: {lineCount:N0} combined lines ({bodies.Sum(b => (long)b.Length) / 1e6:F0} MB, ~{requestsPerVisit} requests per visit) in batches of {batchLines:N0}, {concurrency} at a time, {runs} runs each");
@@ -70,6 +69,17 @@ internal static class IngestBenchmark
         }
         Console.WriteLine($"ingest median: ours {Median(ours):N0} lines/s, raw binary COPY {Median(raw):N0} rows/s, ours/raw {Median(ratios):F2} (min {ratios.Min():F2}, max {ratios.Max():F2}); server peak RSS {peakRss / 1e6:F0} MB");
     }
+
+    /// <summary>Generated lines over the 50 minutes that ended 10 minutes ago, written in a +02:00 zone.</summary>
+    public static string[] LastHourLines(int lineCount, int requestsPerVisit)
+    {
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        return new AccessLogGenerator(requestsPerVisit: requestsPerVisit)
+            .Lines(lineCount, new DateTimeOffset(start.DateTime, TimeSpan.FromHours(2)).AddHours(2), TimeSpan.FromMinutes(50)).ToArray();
+    }
+
+    public static byte[][] Bodies(IEnumerable<string> lines, int batchLines) =>
+        lines.Chunk(batchLines).Select(chunk => Encoding.UTF8.GetBytes(string.Join('\n', chunk) + "\n")).ToArray();
 
     /// <summary>Posts every body, <paramref name="concurrency"/> at a time; each 200 means committed.</summary>
     public static async Task IngestOverHttpAsync(HttpClient client, byte[][] bodies, int concurrency)
@@ -150,14 +160,14 @@ internal static class IngestBenchmark
         }
     }
 
-    private static (double Server, double Postgres, double Client) Used(((double Server, double Postgres) Processes, double Client) before, BenchServer server)
+    public static (double Server, double Postgres, double Client) Used(((double Server, double Postgres) Processes, double Client) before, BenchServer server)
     {
         var (serverNow, postgresNow) = server.CpuSeconds();
         return (serverNow - before.Processes.Server, postgresNow - before.Processes.Postgres,
             Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - before.Client);
     }
 
-    private static async Task<double> TimeAsync(Func<Task> work)
+    public static async Task<double> TimeAsync(Func<Task> work)
     {
         var watch = Stopwatch.StartNew();
         await work();
@@ -172,7 +182,7 @@ internal static class IngestBenchmark
         return (int)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task VerifyCountAsync(string connectionString, int expected)
+    public static async Task VerifyCountAsync(string connectionString, int expected)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
